@@ -1,0 +1,90 @@
+"""The ``storeadmin`` command: the TUI by default, headless subcommands for scripts.
+
+Exit codes: 0 ok (also "already done"), 2 invalid input or unknown ID,
+3 conflict (someone else changed it), 4 database unavailable, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from storeadmin import __version__
+from storeadmin.cli import customers, db, demo, products
+from storeadmin.cli.common import fail, run_handler
+from storeadmin.config import ConfigError, Settings, resolve_admin, resolve_database
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="storeadmin",
+        description=(
+            "Find a game-store customer in a keystroke and manage everything about them. "
+            "Without a subcommand, opens the terminal UI."
+        ),
+        epilog=(
+            "Database: --db URL, else $STOREADMIN_DB, else `database` in the config file, "
+            "else an embedded SQLite store. PostgreSQL: postgresql://user@host/db "
+            "(keep the password in ~/.pgpass). Exit codes: 0 ok, 2 invalid input, "
+            "3 conflict, 4 database unavailable."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"storeadmin {__version__}")
+    add_common_options(parser)
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (customers, products, demo, db):
+        module.register(subcommands)
+    return parser
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """--db / --demo / --admin, accepted before or after a subcommand."""
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL or SQLite file path (default: $STOREADMIN_DB or the embedded store)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the separate demo store (created on first use)",
+    )
+    parser.add_argument(
+        "--admin",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="admin name recorded in audit entries (default: $STOREADMIN_ADMIN or your OS user)",
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Resolve database and admin from the parsed arguments and the environment."""
+    demo_flag = bool(getattr(args, "demo", False))
+    database = resolve_database(getattr(args, "db", None), demo=demo_flag)
+    return Settings(
+        database=database, admin=resolve_admin(getattr(args, "admin", None)), demo=demo_flag
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and ``python -m storeadmin``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ConfigError as error:
+        return fail(str(error), 2)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from storeadmin.app import run_app
+
+        return run_app(settings)
+    return run_handler(handler, args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

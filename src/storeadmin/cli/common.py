@@ -1,0 +1,66 @@
+"""Shared CLI plumbing: opening the store, error → exit code, output helpers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from storeadmin.config import Settings
+from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound, StoreError, Unavailable
+
+if TYPE_CHECKING:
+    from storeadmin.data.sql_service import SqlStoreService
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_CONFLICT = 3
+EXIT_UNAVAILABLE = 4
+
+
+def fail(message: str, code: int) -> int:
+    """Print one line on stderr and return the exit code."""
+    print(f"storeadmin: {message}", file=sys.stderr)
+    return code
+
+
+def open_store(settings: Settings, *, auto_upgrade_shared: bool = False) -> SqlStoreService:
+    """Open the configured store (raises Unavailable with a clear line)."""
+    from storeadmin.data.sql_service import open_service
+
+    return open_service(
+        settings.database, actor=settings.admin, auto_upgrade_shared=auto_upgrade_shared
+    )
+
+
+def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
+    """Run a subcommand, mapping every StoreError to one stderr line and an exit code."""
+    try:
+        return handler(args, settings)
+    except AlreadyDone as error:
+        print(f"storeadmin: {error} (nothing changed)", file=sys.stderr)
+        return EXIT_OK
+    except (Invalid, NotFound) as error:
+        return fail(str(error), EXIT_INVALID)
+    except Conflict as error:
+        return fail(str(error), EXIT_CONFLICT)
+    except Unavailable as error:
+        return fail(str(error), EXIT_UNAVAILABLE)
+    except StoreError as error:
+        return fail(str(error), EXIT_INVALID)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as JSON to stdout (datetimes as ISO 8601, Money as minor units)."""
+    from storeadmin.cli.jsonable import to_jsonable
+
+    json.dump(to_jsonable(data), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,65 @@
+"""``storeadmin db upgrade|current``: deliberate schema migrations for shared databases."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from storeadmin.cli.common import EXIT_OK, EXIT_UNAVAILABLE, fail
+from storeadmin.config import Settings
+
+
+def register(subcommands: Any) -> None:
+    """Add the ``db`` command group."""
+    parser = subcommands.add_parser("db", help="database schema: upgrade, current")
+    actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = actions.add_parser("upgrade", help="migrate the database to this build's schema")
+    upgrade.add_argument("--no-backup", action="store_true", help="skip the SQLite backup copy")
+    upgrade.set_defaults(handler=_upgrade)
+    current = actions.add_parser(
+        "current", help="show the schema revision and whether it is current"
+    )
+    current.set_defaults(handler=_current)
+
+
+def _engine(settings: Settings) -> Any:
+    from storeadmin.data.engine import make_engine
+
+    return make_engine(settings.database)
+
+
+def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storeadmin.data import migrate
+    from storeadmin.data.base import ServiceBase
+
+    engine = _engine(settings)
+    try:
+        with ServiceBase(engine, actor=settings.admin)._translate():
+            before = migrate.schema_status(engine)
+            if before.state is migrate.SchemaState.AHEAD:
+                return fail(
+                    f"database revision {before.current} is newer than this storeadmin",
+                    EXIT_UNAVAILABLE,
+                )
+            backup = migrate.upgrade(engine, backup=not args.no_backup)
+            after = migrate.schema_status(engine)
+    finally:
+        engine.dispose()
+    if backup is not None:
+        print(f"backup: {backup}")
+    print(f"schema: {before.current or 'empty'} -> {after.current} ({after.state})")
+    return EXIT_OK
+
+
+def _current(args: argparse.Namespace, settings: Settings) -> int:
+    from storeadmin.data import migrate
+    from storeadmin.data.base import ServiceBase
+
+    engine = _engine(settings)
+    try:
+        with ServiceBase(engine, actor=settings.admin)._translate():
+            status = migrate.schema_status(engine)
+    finally:
+        engine.dispose()
+    print(f"revision: {status.current or 'none'} (this build: {status.head}) — {status.state}")
+    return EXIT_OK

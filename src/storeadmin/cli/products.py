@@ -1,0 +1,9 @@
+"""`storeadmin products` subcommands (being built)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(subcommands: Any) -> None:
+    """Add the `products` commands."""

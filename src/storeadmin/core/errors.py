@@ -1,0 +1,55 @@
+"""Typed errors raised by every StoreService implementation.
+
+The UI and the CLI catch these and nothing else; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+
+class StoreError(Exception):
+    """Base of every error a user can cause or meet; ``str()`` is one clear line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(StoreError):
+    """The customer, order, item, … does not exist."""
+
+
+class Invalid(StoreError):
+    """Input was refused; ``fields`` maps a field name to what is wrong with it."""
+
+    def __init__(self, fields: Mapping[str, str], message: str | None = None) -> None:
+        self.fields: dict[str, str] = dict(fields)
+        super().__init__(message or "; ".join(f"{k}: {v}" for k, v in self.fields.items()))
+
+
+class Conflict(StoreError):
+    """Someone else changed the record since it was read, or a unique value is taken."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class AlreadyDone(StoreError):
+    """The action had already happened (a revoked item, a replayed request): nothing changed."""
+
+
+class Unavailable(StoreError):
+    """The database cannot be reached, is read-only, full or locked; nothing was written."""

@@ -1,0 +1,93 @@
+"""Money as integer minor units plus an ISO 4217 currency code; never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "BRL": "R$"}
+_ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF"}
+
+
+def minor_digits(currency: str) -> int:
+    """How many minor-unit digits the currency has (2 for USD, 0 for JPY)."""
+    return 0 if currency.upper() in _ZERO_DECIMAL else 2
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Money:
+    """An amount of money: ``amount`` in minor units (cents) of ``currency``."""
+
+    amount: int
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError(f"Money amount must be an int of minor units, got {self.amount!r}")
+        if len(self.currency) != 3 or not self.currency.isascii() or not self.currency.isalpha():
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+        if self.currency != self.currency.upper():
+            object.__setattr__(self, "currency", self.currency.upper())
+
+    @classmethod
+    def zero(cls, currency: str = "USD") -> Money:
+        """No money in ``currency``."""
+        return cls(0, currency)
+
+    def _same(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def times(self, factor: int) -> Money:
+        """This amount multiplied by a whole number."""
+        return Money(self.amount * factor, self.currency)
+
+    def format(self, *, symbol: bool = True) -> str:
+        """Human form: ``$1,234.50``, ``-€3.00``, ``¥1,200`` or ``12.00 SEK``."""
+        digits = minor_digits(self.currency)
+        sign = "-" if self.amount < 0 else ""
+        whole, minor = divmod(abs(self.amount), 10**digits)
+        number = f"{whole:,}" + (f".{minor:0{digits}d}" if digits else "")
+        prefix = _SYMBOLS.get(self.currency) if symbol else None
+        if self.currency == "JPY" and symbol:
+            prefix = "¥"
+        if prefix:
+            return f"{sign}{prefix}{number}"
+        return f"{sign}{number} {self.currency}"
+
+    def plain(self) -> str:
+        """Machine-friendly decimal string without grouping: ``-1234.50``."""
+        digits = minor_digits(self.currency)
+        sign = "-" if self.amount < 0 else ""
+        whole, minor = divmod(abs(self.amount), 10**digits)
+        return f"{sign}{whole}" + (f".{minor:0{digits}d}" if digits else "")
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def parse_money(text: str, currency: str = "USD") -> Money:
+    """Parse ``"12.50"`` / ``"12"`` / ``"-3.5"`` into Money without going through float."""
+    cleaned = text.strip().replace(",", "")
+    for symbol in (*_SYMBOLS.values(), "¥"):
+        cleaned = cleaned.replace(symbol, "")
+    negative = cleaned.startswith("-")
+    cleaned = cleaned.lstrip("+-")
+    digits = minor_digits(currency)
+    whole, _, fraction = cleaned.partition(".")
+    if not whole.isascii() or not (whole.isdigit() or (whole == "" and fraction)):
+        raise ValueError(f"not an amount: {text!r}")
+    if fraction and (not fraction.isascii() or not fraction.isdigit() or len(fraction) > digits):
+        raise ValueError(f"{currency} amounts have at most {digits} decimals: {text!r}")
+    amount = int(whole or "0") * 10**digits + int((fraction or "").ljust(digits, "0") or "0")
+    return Money(-amount if negative else amount, currency)

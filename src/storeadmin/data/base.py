@@ -1,0 +1,129 @@
+"""What every part of the SQL service shares: the engine, the acting admin, short
+transactions, and the translation of driver errors into ``StoreError``s.
+
+No session outlives one service call, so nothing stays open across a UI wait.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from storeadmin.core.errors import Conflict, StoreError, Unavailable
+from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
+
+
+def redact_text(text: str) -> str:
+    """Backstop: mask anything that looks like a password in a driver message."""
+    return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+
+
+class ServiceBase:
+    """Engine, actor and transaction helpers for the SQL StoreService."""
+
+    def __init__(self, engine: Engine, *, actor: str) -> None:
+        self._engine = engine
+        self._write_engine = engine.execution_options(**WRITE)
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """The admin name written to audit entries."""
+        return self._actor
+
+    @property
+    def engine(self) -> Engine:
+        """The engine (for tests and benchmarks; the UI never touches it)."""
+        return self._engine
+
+    @staticmethod
+    def now() -> datetime:
+        """The current time, UTC (for reads; audit rows use the database's clock)."""
+        return datetime.now(UTC)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short deferred read transaction."""
+        with (
+            self._translate(),
+            Session(self._engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite); commits or rolls back whole."""
+        with (
+            self._translate(),
+            Session(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    def db_now(self, session: Session) -> datetime:
+        """The database server's clock, UTC-aware (audit timestamps are the database's)."""
+        if self._engine.dialect.name == "sqlite":
+            text_now = session.execute(
+                select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))
+            ).scalar_one()
+            return datetime.fromisoformat(text_now).replace(tzinfo=UTC)
+        value = session.execute(select(func.now())).scalar_one()
+        return value.astimezone(UTC)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except IntegrityError as error:
+            raise Conflict(
+                "that change clashes with data saved meanwhile (a duplicate or a replay); "
+                "nothing was saved — reload"
+            ) from error
+        except (OperationalError, DBAPIError) as error:
+            raise Unavailable(self._describe(error)) from error
+        except SQLAlchemyError as error:
+            raise Unavailable(
+                f"database error: {redact_text(str(error).splitlines()[0])}"
+            ) from error
+
+    def _describe(self, error: DBAPIError) -> str:
+        """One clear line, with the endpoint and without any password."""
+        message = redact_text(str(error.orig) if error.orig is not None else str(error))
+        first = message.strip().splitlines()[0] if message.strip() else type(error).__name__
+        lowered = message.lower()
+        where = describe_endpoint(self._engine.url)
+        if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+            return f"the database is read-only ({where}): nothing was saved"
+        if "disk is full" in lowered or "disk full" in lowered or "no space" in lowered:
+            return f"the disk is full ({where}): nothing was saved"
+        if "database is locked" in lowered:
+            return "the database is busy (locked by another admin): nothing was saved — try again"
+        if "lock timeout" in lowered or "lock_timeout" in lowered or "locknotavailable" in lowered:
+            return "another admin is changing this record right now: nothing was saved — try again"
+        if "statement timeout" in lowered or "canceling statement" in lowered:
+            return "the database took too long to answer: nothing was saved — try again"
+        if error.connection_invalidated or "terminat" in lowered or "server closed" in lowered:
+            return f"lost the connection to {where}: nothing was saved — try again"
+        if (
+            "connection refused" in lowered
+            or "could not connect" in lowered
+            or "timeout" in lowered
+        ):
+            return f"cannot reach the database at {where}: {first}"
+        return f"database error ({redact_url(self._engine.url)}): {first}"

@@ -1,0 +1,40 @@
+"""Alembic environment: always run on a connection handed over by storeadmin.data.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from storeadmin.data.schema import Base
+
+IGNORED_TABLES = {"customers_fts"}
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave FTS5 shadow tables and other dialect-only objects out of autogenerate."""
+    shadow = name is not None and (name in IGNORED_TABLES or name.startswith("customers_fts"))
+    return not (type_ == "table" and shadow)
+
+
+def run_migrations(connection: Connection) -> None:
+    """Configure Alembic on ``connection`` and run the requested command."""
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        transactional_ddl=True,
+        include_object=include_object,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError(
+        "storeadmin migrations run through `storeadmin db upgrade`, not alembic's CLI"
+    )
+run_migrations(connection)
