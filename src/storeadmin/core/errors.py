@@ -32,6 +32,16 @@ class Invalid(StoreError):
         super().__init__(message or "; ".join(f"{k}: {v}" for k, v in self.fields.items()))
 
 
+class InvalidRows(Invalid):
+    """A multi-row form (metadata) was refused; ``rows`` maps a row index to its problem."""
+
+    def __init__(self, rows: Mapping[int, str]) -> None:
+        self.rows: dict[int, str] = dict(rows)
+        super().__init__(
+            {f"row {index + 1}": problem for index, problem in sorted(self.rows.items())}
+        )
+
+
 class Conflict(StoreError):
     """Someone else changed the record since it was read, or a unique value is taken."""
 

@@ -7,7 +7,7 @@ No session outlives one service call, so nothing stays open across a UI wait.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import Conflict, StoreError, Unavailable
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
+from storeadmin.data.schema import StoreSetting
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
@@ -27,13 +28,21 @@ def redact_text(text: str) -> str:
     return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class ServiceBase:
     """Engine, actor and transaction helpers for the SQL StoreService."""
 
-    def __init__(self, engine: Engine, *, actor: str) -> None:
+    def __init__(
+        self, engine: Engine, *, actor: str, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self._engine = engine
+        self._clock = clock or _utc_now
         self._write_engine = engine.execution_options(**WRITE)
         self._actor = actor
+        self._currency: str | None = None
 
     @property
     def actor(self) -> str:
@@ -45,10 +54,9 @@ class ServiceBase:
         """The engine (for tests and benchmarks; the UI never touches it)."""
         return self._engine
 
-    @staticmethod
-    def now() -> datetime:
-        """The current time, UTC (for reads; audit rows use the database's clock)."""
-        return datetime.now(UTC)
+    def now(self) -> datetime:
+        """The service clock, UTC (expiry, ban ends; audit rows use the database's clock)."""
+        return self._clock()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -69,6 +77,15 @@ class ServiceBase:
             session.begin(),
         ):
             yield session
+
+    def currency(self, session: Session) -> str:
+        """The store's currency (``store_settings.currency``, default USD), cached."""
+        if self._currency is None:
+            value = session.execute(
+                select(StoreSetting.value).where(StoreSetting.key == "currency")
+            ).scalar_one_or_none()
+            self._currency = value or "USD"
+        return self._currency
 
     def db_now(self, session: Session) -> datetime:
         """The database server's clock, UTC-aware (audit timestamps are the database's)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy.exc import SQLAlchemyError
 
 from storeadmin.core.errors import StoreError, Unavailable
@@ -16,7 +19,13 @@ class SqlStoreService(StoreReads, StoreWrites):
     """StoreService over SQLite or PostgreSQL; returns core dataclasses, never ORM objects."""
 
 
-def open_service(url: str, *, actor: str, auto_upgrade_shared: bool = False) -> SqlStoreService:
+def open_service(
+    url: str,
+    *,
+    actor: str,
+    auto_upgrade_shared: bool = False,
+    clock: Callable[[], datetime] | None = None,
+) -> SqlStoreService:
     """Connect, apply the schema start-up policy and return a ready service.
 
     Raises Unavailable with one clear, password-free line when that is not possible.
@@ -41,4 +50,4 @@ def open_service(url: str, *, actor: str, auto_upgrade_shared: bool = False) -> 
         raise Unavailable(
             f"cannot open the database at {describe_endpoint(parsed)}: {first}"
         ) from None
-    return SqlStoreService(engine, actor=actor)
+    return SqlStoreService(engine, actor=actor, clock=clock)
