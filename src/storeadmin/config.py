@@ -12,7 +12,7 @@ import os
 import pwd
 import stat
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -28,8 +28,9 @@ class ConfigError(Exception):
 class Settings:
     """Resolved settings for one run."""
 
-    database: str
-    admin: str
+    database: str = field(repr=False)
+    """URL or path; may contain a password, so it is kept out of repr (crash screens print locals)."""
+    admin: str = ""
     demo: bool = False
 
 
