@@ -32,6 +32,25 @@ MIGRATION_LOCK_KEY = 0x5707E_AD31
 """pg_advisory_lock key held while migrating (any constant unique to storeadmin)."""
 
 
+DIALECT_ONLY_TABLE_PREFIX = "customers_fts"
+"""The SQLite FTS5 table and its shadow tables, which the models do not describe."""
+DIALECT_ONLY_INDEXES = frozenset({"ix_customers_name_key_trgm"})
+"""PostgreSQL's pg_trgm index, created by raw SQL in the migration."""
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave dialect-only objects (FTS5 tables, the trigram index) out of autogenerate."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(DIALECT_ONLY_TABLE_PREFIX)
+    if type_ == "index":
+        return name not in DIALECT_ONLY_INDEXES
+    return True
+
+
 class SchemaState(enum.StrEnum):
     """How the database's schema compares with this build's."""
 
@@ -54,6 +73,7 @@ def alembic_config() -> Config:
     """An Alembic config pointing at the migrations inside the package."""
     config = Config()
     config.set_main_option("script_location", "storeadmin:migrations")
+    config.set_main_option("path_separator", "space")
     return config
 
 

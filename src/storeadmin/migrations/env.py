@@ -5,17 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from storeadmin.data.migrate import include_object
 from storeadmin.data.schema import Base
-
-IGNORED_TABLES = {"customers_fts"}
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    """Leave FTS5 shadow tables and other dialect-only objects out of autogenerate."""
-    shadow = name is not None and (name in IGNORED_TABLES or name.startswith("customers_fts"))
-    return not (type_ == "table" and shadow)
 
 
 def run_migrations(connection: Connection) -> None:

@@ -1,0 +1,230 @@
+"""Migrations: models and migrations cannot drift, child rows survive table rebuilds,
+a failed migration changes nothing, and the start-up policy refuses what it must."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, func, inspect, select, text
+from tests import factories
+
+from storeadmin.core.errors import Unavailable
+from storeadmin.data import migrate
+from storeadmin.data.engine import make_engine
+from storeadmin.data.migrate import include_object
+from storeadmin.data.schema import Base, CommandAttemptRow, InventoryItemRow
+
+REBUILD_ITEMS = '''
+"""test: rebuild inventory_items (a batch table copy on SQLite)"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def _recreate() -> str:
+    return "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("inventory_items", recreate=_recreate()) as batch:
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("inventory_items", recreate=_recreate()) as batch:
+        batch.drop_column("note")
+'''
+
+FAILING = '''
+"""test: fails half way"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+    op.execute("DELETE FROM command_attempts")
+    raise RuntimeError("boom in the middle of a migration")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+SLOW_CREATE = '''
+"""test: slow, not idempotent"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.execute("SELECT pg_sleep(0.5)")
+    op.create_table("only_once", sa.Column("id", sa.Integer, primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("only_once")
+'''
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    engine = make_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+def with_extra_revision(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source: str) -> None:
+    """Make the migration runner see one more revision, written to a temp folder."""
+    versions = tmp_path / "extra_versions"
+    versions.mkdir()
+    (versions / "9001_test.py").write_text(source)
+    original = migrate.alembic_config
+
+    def config() -> Config:
+        cfg = original()
+        cfg.set_main_option(
+            "version_locations", f"storeadmin:migrations/versions {versions.as_posix()}"
+        )
+        cfg.set_main_option("path_separator", "space")
+        return cfg
+
+    monkeypatch.setattr(migrate, "alembic_config", config)
+
+
+def seed_item_with_commands(engine: Engine) -> int:
+    server = factories.game_server(engine)
+    product = factories.product(engine, server_ids=[server])
+    customer = factories.customer(engine)
+    item = factories.item(engine, customer, product, server_ids=[server])
+    for _ in range(3):
+        factories.command_attempt(engine, item, server)
+    return item
+
+
+def count(engine: Engine, table: type) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object, "compare_type": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def test_table_rebuild_keeps_child_rows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seed_item_with_commands(engine)
+    with_extra_revision(monkeypatch, tmp_path, REBUILD_ITEMS)
+    assert migrate.schema_status(engine).state is migrate.SchemaState.BEHIND
+    migrate.upgrade(engine)
+    assert count(engine, CommandAttemptRow) == 3
+    assert count(engine, InventoryItemRow) == 1
+    assert "note" in {c["name"] for c in inspect(engine).get_columns("inventory_items")}
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_failed_migration_changes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seed_item_with_commands(engine)
+    with_extra_revision(monkeypatch, tmp_path, FAILING)
+    with pytest.raises(RuntimeError, match="boom"):
+        migrate.upgrade(engine)
+    assert "half_done" not in inspect(engine).get_table_names()
+    assert count(engine, CommandAttemptRow) == 3
+    assert migrate.schema_status(engine).current == "0001"
+
+
+def test_sqlite_upgrade_backs_up_an_older_store(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    engine = make_engine(sqlite_url)
+    seed_item_with_commands(engine)
+    with_extra_revision(monkeypatch, tmp_path, REBUILD_ITEMS)
+    status = migrate.prepare(engine)
+    engine.dispose()
+    assert status.state is migrate.SchemaState.CURRENT
+    store = Path(sqlite_url.removeprefix("sqlite:///"))
+    backups = list(store.parent.glob(f"{store.name}.0001.*.bak"))
+    assert len(backups) == 1
+    old = make_engine(str(backups[0]))
+    assert count(old, CommandAttemptRow) == 3
+    assert "note" not in {c["name"] for c in inspect(old).get_columns("inventory_items")}
+    old.dispose()
+
+
+def test_newer_database_is_refused(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffff'"))
+    assert migrate.schema_status(engine).state is migrate.SchemaState.AHEAD
+    with pytest.raises(Unavailable, match="newer storeadmin"):
+        migrate.prepare(engine)
+
+
+@pytest.mark.postgres
+def test_shared_postgres_behind_is_refused_until_db_upgrade(
+    store_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL policy")
+    with_extra_revision(monkeypatch, tmp_path, REBUILD_ITEMS)
+    with pytest.raises(Unavailable, match="storeadmin db upgrade"):
+        migrate.prepare(engine)
+    assert migrate.prepare(engine, auto_upgrade_shared=True).state is migrate.SchemaState.CURRENT
+
+
+@pytest.mark.postgres
+def test_two_admins_upgrading_at_once_migrate_once(
+    store_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("advisory lock is PostgreSQL's")
+    with_extra_revision(monkeypatch, tmp_path, SLOW_CREATE)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        own = make_engine(store_url)
+        try:
+            migrate.upgrade(own)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert "only_once" in inspect(engine).get_table_names()
+    assert migrate.schema_status(engine).state is migrate.SchemaState.CURRENT
