@@ -1,0 +1,204 @@
+"""Validation of what admins type: names, reasons, labels, metadata rows, dates.
+
+Every function returns the cleaned value or raises ``ValueError`` (one field) /
+:class:`~storeadmin.core.errors.InvalidRows` (metadata rows) with a message the
+admin can act on. Control characters are refused at input time (reliability.md
+§4 d), in addition to being neutralised at display time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+
+from storeadmin.core.errors import InvalidRows
+from storeadmin.core.identifiers import parse_discord_id
+from storeadmin.core.models import MetadataField
+
+MAX_USERNAME = 64
+MAX_METADATA_KEY = 64
+MAX_METADATA_VALUE = 1024
+MAX_REASON = 500
+MAX_LABEL = 100
+
+DISCORD_ID_KEY = "DiscordID"
+"""Metadata key whose value must be a Discord user ID (compared case-insensitively)."""
+
+# C0 (incl. \t \n \r), DEL, C1, Arabic letter mark, LRM/RLM, line/paragraph
+# separators, bidi embeddings/overrides/isolates and the BOM.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_METADATA_KEY = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def has_control_chars(text: str) -> bool:
+    """True if ``text`` holds a control character, line break or bidi control."""
+    return _CONTROL.search(text) is not None
+
+
+def _no_controls(text: str, what: str) -> None:
+    """Refuse control characters in ``text``, naming the field."""
+    if not isinstance(text, str):
+        raise ValueError(f"{what} must be text")
+    if has_control_chars(text):
+        raise ValueError(f"{what} contains a line break or control character; remove it")
+
+
+def validate_username(text: str) -> str:
+    """A customer name: trimmed, 1–64 characters, no control characters."""
+    _no_controls(text, "the name")
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError("the name is empty")
+    if len(cleaned) > MAX_USERNAME:
+        raise ValueError(f"the name is {len(cleaned)} characters; at most {MAX_USERNAME}")
+    return cleaned
+
+
+def validate_reason(text: str, *, required: bool = True) -> str:
+    """A ban/revoke/cancel reason: trimmed, ≤ 500 characters, no control characters."""
+    _no_controls(text, "the reason")
+    cleaned = text.strip()
+    if required and not cleaned:
+        raise ValueError("a reason is required")
+    if len(cleaned) > MAX_REASON:
+        raise ValueError(f"the reason is {len(cleaned)} characters; at most {MAX_REASON}")
+    return cleaned
+
+
+def validate_label(text: str) -> str:
+    """A token label: trimmed, ≤ 100 characters, no control characters; may be empty."""
+    _no_controls(text, "the label")
+    cleaned = text.strip()
+    if len(cleaned) > MAX_LABEL:
+        raise ValueError(f"the label is {len(cleaned)} characters; at most {MAX_LABEL}")
+    return cleaned
+
+
+def _row_problem(key: str, value: str, now: datetime | None) -> str | None:
+    """What is wrong with one stripped, non-blank metadata row free of controls, if anything."""
+    if not key:
+        return "a value needs a key"
+    if len(key) > MAX_METADATA_KEY:
+        return f"the key is {len(key)} characters; at most {MAX_METADATA_KEY}"
+    if not _METADATA_KEY.fullmatch(key):
+        return "a key may only use letters A-Z, digits, '_', '.' and '-'"
+    if len(value) > MAX_METADATA_VALUE:
+        return f"the value is {len(value)} characters; at most {MAX_METADATA_VALUE}"
+    if key.casefold() == DISCORD_ID_KEY.casefold():
+        try:
+            parse_discord_id(value, now=now)
+        except ValueError as exc:
+            return f"{DISCORD_ID_KEY}: {exc}"
+    return None
+
+
+def validate_metadata(
+    rows: Sequence[MetadataField], *, now: datetime | None = None
+) -> tuple[MetadataField, ...]:
+    """Clean the metadata form: drop blank rows, refuse bad ones (all reported at once).
+
+    Raises :class:`InvalidRows` mapping the position of each bad row in ``rows``
+    (0-based) to its problem; messages name other rows 1-based, as shown.
+    """
+    problems: dict[int, str] = {}
+    kept: list[MetadataField] = []
+    first_by_key: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        # Controls are checked on the raw text: strip() would quietly eat a newline.
+        if has_control_chars(row.key):
+            problems[index] = "the key contains a line break or control character"
+            continue
+        if has_control_chars(row.value):
+            problems[index] = "the value contains a line break or control character"
+            continue
+        key, value = row.key.strip(), row.value.strip()
+        if not key and not value:
+            continue  # a cleared row means "remove this field"
+        problem = _row_problem(key, value, now)
+        if key and len(key) <= MAX_METADATA_KEY and _METADATA_KEY.fullmatch(key):
+            # A well-formed key claims its name even if its value is bad, so the
+            # later duplicate is reported now rather than after the first fix.
+            folded = key.casefold()
+            first = first_by_key.setdefault(folded, index)
+            if first != index and problem is None:
+                problem = f"duplicate key {key!r} (already used in row {first + 1})"
+        if problem is not None:
+            problems[index] = problem
+        else:
+            kept.append(MetadataField(key, value))
+    if problems:
+        raise InvalidRows(problems)
+    return tuple(kept)
+
+
+_WHEN_HINT = "use e.g. 7d, 12h, 2w, 90m, 1y, 2026-12-31 or 2026-12-31T18:00"
+_RELATIVE = re.compile(
+    r"([0-9]{1,6}) ?(m|mins?|minutes?|h|hours?|d|days?|w|weeks?|mo|months?|y|years?)",
+    re.IGNORECASE,
+)
+_UNIT_DELTA = {
+    "m": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "hour": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "day": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "week": timedelta(weeks=1),
+    "mo": timedelta(days=30),
+    "month": timedelta(days=30),
+    "y": timedelta(days=365),
+    "year": timedelta(days=365),
+}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.+\-Z]+", re.IGNORECASE)
+
+
+def _unit(word: str) -> timedelta:
+    """The length of one unit named ``word`` (``days`` → 1 day)."""
+    word = word.lower()
+    if word.startswith("minute"):
+        return _UNIT_DELTA["m"]
+    if word in _UNIT_DELTA:
+        return _UNIT_DELTA[word]
+    return _UNIT_DELTA[word.rstrip("s")]
+
+
+def parse_when(text: str, *, now: datetime) -> datetime:
+    """A future moment (UTC) from ``7d``/``12h``/``2w``/``90m``/``1y``, an ISO date or datetime.
+
+    An ISO date means the end of that day (23:59:59 UTC); an ISO datetime without
+    an offset is taken as UTC. Refuses anything not after ``now``.
+    """
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    if not isinstance(text, str) or has_control_chars(text):
+        raise ValueError(f"not a date or duration: {_WHEN_HINT}")
+    cleaned = text.strip()
+    if not cleaned or not cleaned.isascii():
+        raise ValueError(f"not a date or duration: {_WHEN_HINT}")
+    result: datetime
+    relative = _RELATIVE.fullmatch(cleaned)
+    try:
+        if relative is not None:
+            result = now + int(relative.group(1)) * _unit(relative.group(2))
+        elif _ISO_DATE.fullmatch(cleaned):
+            day = datetime.strptime(cleaned, "%Y-%m-%d").date()
+            result = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+        elif _ISO_DATETIME.fullmatch(cleaned):
+            parsed = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
+            result = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+        else:
+            raise ValueError(f"not a date or duration: {_WHEN_HINT}")
+    except OverflowError:
+        raise ValueError("that is too far in the future") from None
+    except ValueError as exc:
+        if str(exc).startswith("not a date"):
+            raise
+        raise ValueError(f"not a valid date ({exc}): {_WHEN_HINT}") from None
+    if result <= now:
+        raise ValueError("that is in the past")
+    return result.astimezone(UTC)
