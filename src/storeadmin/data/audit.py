@@ -1,0 +1,94 @@
+"""Writing audit rows: one per effective admin action, inside the action's transaction.
+
+``request_id`` is the action's idempotency key (unique in ``audit_log``): a replay is
+detected up front by :func:`ensure_new_request`, and a racing replay trips the unique
+constraint in :func:`record`; both surface as ``AlreadyDone`` and roll the whole
+transaction back, so a replay never changes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storeadmin.core.errors import AlreadyDone
+from storeadmin.data.schema import AuditRow
+
+if TYPE_CHECKING:
+    from storeadmin.data.base import ServiceBase
+
+ALREADY_DONE = "already done"
+"""What a replayed request is told."""
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with datetimes as ISO strings and enums as their values, for JSON columns."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def ensure_new_request(session: Session, request_id: str | None) -> None:
+    """Raise AlreadyDone when an action with this idempotency key was already recorded."""
+    if request_id is None:
+        return
+    seen = session.execute(select(AuditRow.id).where(AuditRow.request_id == request_id)).first()
+    if seen is not None:
+        raise AlreadyDone(ALREADY_DONE)
+
+
+def is_request_id_clash(error: IntegrityError) -> bool:
+    """True when an IntegrityError is the unique ``audit_log.request_id`` constraint."""
+    text = str(error.orig if error.orig is not None else error).lower()
+    return "request_id" in text
+
+
+def record(
+    session: Session,
+    service: ServiceBase,
+    *,
+    action: str,
+    target_type: str,
+    target_id: object,
+    customer_id: int | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Append one audit row in the caller's transaction (database clock, service actor).
+
+    Never pass secrets in ``before``/``after``: the log is append-only and shown to staff.
+    """
+    values = {
+        "at": service.db_now(session),
+        "actor": service.actor,
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id),
+        "customer_id": customer_id,
+        "before": jsonable(dict(before)) if before is not None else None,
+        "after": jsonable(dict(after)) if after is not None else None,
+        "reason": reason,
+        "request_id": request_id,
+    }
+    try:
+        session.execute(insert(AuditRow).values(**values))
+    except IntegrityError as error:
+        # Another transaction with the same key committed first (it held the unique
+        # index entry until then): this one is a replay and must roll back whole.
+        if request_id is not None and is_request_id_clash(error):
+            raise AlreadyDone(ALREADY_DONE) from None
+        raise

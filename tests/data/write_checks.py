@@ -1,0 +1,44 @@
+"""Small SQL reads the write tests assert with, so they do not depend on the read side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storeadmin.data.schema import AuditRow, Base
+from storeadmin.data.sql_service import SqlStoreService
+
+
+def audit_rows(service: SqlStoreService, action: str | None = None) -> list[Any]:
+    """Audit rows, oldest first, optionally of one action."""
+    query = select(AuditRow.__table__).order_by(AuditRow.id)
+    if action is not None:
+        query = query.where(AuditRow.action == action)
+    with service.engine.connect() as connection:
+        return list(connection.execute(query).all())
+
+
+def rows(service: SqlStoreService, table: str, **where: object) -> list[Any]:
+    """Every row of ``table`` matching the equality filters, by primary key."""
+    t = Base.metadata.tables[table]
+    query = select(t).where(*(t.c[name] == value for name, value in where.items()))
+    query = query.order_by(*t.primary_key.columns)
+    with service.engine.connect() as connection:
+        return list(connection.execute(query).all())
+
+
+def count(service: SqlStoreService, table: str, **where: object) -> int:
+    """How many rows of ``table`` match the equality filters."""
+    t = Base.metadata.tables[table]
+    query = select(func.count()).select_from(t)
+    query = query.where(*(t.c[name] == value for name, value in where.items()))
+    with service.engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def one(service: SqlStoreService, table: str, **where: object) -> Any:
+    """The single row of ``table`` matching the filters."""
+    found = rows(service, table, **where)
+    assert len(found) == 1, found
+    return found[0]
