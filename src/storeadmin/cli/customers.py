@@ -1,9 +1,237 @@
-"""`storeadmin customers` subcommands (being built)."""
+"""``storeadmin customers …``: find and inspect customers from scripts (writes: customer_actions).
+
+Every command only calls the ``StoreService`` protocol; output is a Rich table for
+humans or, with ``--json``, JSON on stdout. Errors are one line on stderr and an exit
+code (see ``storeadmin.cli``).
+"""
 
 from __future__ import annotations
 
+import argparse
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
+
+from storeadmin.cli import render
+from storeadmin.cli.common import EXIT_OK, open_store, print_json
+from storeadmin.cli.jsonable import to_jsonable
+from storeadmin.config import Settings
+from storeadmin.core.errors import Invalid
+from storeadmin.core.service import StoreService
+
+_DIGITS = re.compile(r"[0-9]{1,18}")
+"""ASCII digits only: ``int()`` alone would accept ``'７'``, ``'1_0'`` and padding."""
+
+SHOW_PAGE = 20
+"""Rows of each list ``customers show`` prints (the first page)."""
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def parse_id(text: str, what: str = "customer") -> int:
+    """A positive ASCII integer ID, or Invalid("customer ID must be a number")."""
+    if not _DIGITS.fullmatch(text):
+        raise Invalid({what: "must be a number"}, f"{what} ID must be a number (got {text!r})")
+    return int(text)
+
+
+def parse_when_arg(text: str | None, option: str) -> datetime | None:
+    """Parse a ``--until``/``--expires`` value ("7d", "2026-12-31", ISO) or raise Invalid."""
+    if text is None:
+        return None
+    try:
+        from storeadmin.core.validation import parse_when
+    except ImportError:  # pragma: no cover - core.validation is written concurrently
+        parse_when = _fallback_parse_when
+    try:
+        return parse_when(text, now=datetime.now(UTC))
+    except ValueError as error:
+        raise Invalid({option: str(error)}, f"{option}: {error}") from None
+
+
+def _fallback_parse_when(text: str, *, now: datetime) -> datetime:
+    """Until core.validation lands: ``Nd`` or an ISO date/datetime (local time)."""
+    from datetime import timedelta
+
+    match = re.fullmatch(r"([0-9]{1,5})d", text.strip())
+    if match:
+        return now + timedelta(days=int(match.group(1)))
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+@contextmanager
+def store(settings: Settings) -> Iterator[StoreService]:
+    """The configured store, closed when the command is done."""
+    service = open_store(settings)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """The ``--json`` switch of a data command."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def add_limit(parser: argparse.ArgumentParser, default: int) -> None:
+    """The ``--limit N`` option."""
+    parser.add_argument(
+        "--limit",
+        type=_positive,
+        default=default,
+        metavar="N",
+        help=f"at most N rows (default {default})",
+    )
+
+
+def _positive(text: str) -> int:
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= 10_000:
+        raise argparse.ArgumentTypeError("must be a number from 1 to 10000")
+    return int(text)
+
+
+def leaf(subparsers: Any, name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+    """A subcommand parser with the common options and its handler."""
+    from storeadmin.cli import add_common_options
+
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=help_text, description=help_text
+    )
+    add_common_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def metadata_map(fields: Any) -> dict[str, str]:
+    """Metadata fields as an ordered {key: value} map for JSON."""
+    return {field.key: field.value for field in fields}
+
+
+def profile_link(platform: Any, external_id: str) -> str | None:
+    """The public profile URL, or None (also while core.identifiers is still a stub)."""
+    from storeadmin.core.identifiers import profile_url
+
+    try:
+        return profile_url(platform, external_id)
+    except (NotImplementedError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------- registration
 
 
 def register(subcommands: Any) -> None:
-    """Add the `customers` commands."""
+    """Add the ``customers`` command group."""
+    from storeadmin.cli import add_common_options, customer_actions
+
+    group = subcommands.add_parser(
+        "customers",
+        help="find, show and manage customers",
+        description="Find, show and manage customers. Add --json to data commands for scripts.",
+    )
+    add_common_options(group)
+    actions = group.add_subparsers(dest="customers_command", metavar="ACTION", required=True)
+
+    search = leaf(
+        actions, "search", "find customers by name, external ID, order/sub ID or metadata", _search
+    )
+    search.add_argument("query", metavar="QUERY", help="name, SteamID64, UUID, ID, Discord ID…")
+    add_limit(search, 50)
+    add_json(search)
+
+    show = leaf(actions, "show", "a customer's header, inventory, orders, subs, metadata", _show)
+    show.add_argument("customer", metavar="ID", help="customer ID")
+    add_json(show)
+
+    history = leaf(actions, "history", "the customer's audit entries, newest first", _history)
+    history.add_argument("customer", metavar="ID", help="customer ID")
+    add_limit(history, 50)
+    add_json(history)
+
+    customer_actions.register(actions)
+
+
+# ---------------------------------------------------------------- read commands
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    with store(settings) as service:
+        page = service.search_customers(args.query, limit=args.limit)
+    if args.json:
+        print_json(list(page.items))
+        return EXIT_OK
+    if not page.items:
+        render.note(f"no customers match {args.query!r}")
+        return EXIT_OK
+    render.console().print(render.search_table(page.items))
+    if page.has_more:
+        render.note(f"showing the first {len(page.items)}: narrow the search or raise --limit")
+    return EXIT_OK
+
+
+def _show(args: argparse.Namespace, settings: Settings) -> int:
+    customer_id = parse_id(args.customer)
+    with store(settings) as service:
+        details = service.get_customer(customer_id)
+        inventory = service.list_inventory(customer_id, limit=SHOW_PAGE)
+        orders = service.list_orders(customer_id, limit=SHOW_PAGE)
+        subscriptions = service.list_subscriptions(customer_id, limit=SHOW_PAGE)
+        metadata = service.get_metadata(customer_id)
+        servers = {server.id: server.name for server in service.list_game_servers()}
+    customer = details.customer
+    profile = profile_link(customer.platform, customer.external_id)
+    if args.json:
+        print_json(
+            {
+                "customer": to_jsonable(customer),
+                "profile_url": profile,
+                "stats": to_jsonable(details.stats),
+                "spend_by_month": to_jsonable(details.spend_by_month),
+                "inventory": to_jsonable(inventory.items),
+                "inventory_more": inventory.has_more,
+                "orders": to_jsonable(orders.items),
+                "orders_more": orders.has_more,
+                "subscriptions": to_jsonable(subscriptions.items),
+                "subscriptions_more": subscriptions.has_more,
+                "metadata": metadata_map(metadata),
+            }
+        )
+        return EXIT_OK
+    out = render.console()
+    for line in render.details_lines(details, profile):
+        out.print(line)
+    sections = (
+        (inventory, render.inventory_table(inventory.items, servers), "no inventory items"),
+        (orders, render.orders_table(orders.items), "no orders"),
+        (subscriptions, render.subscriptions_table(subscriptions.items), "no subscriptions"),
+    )
+    for page, grid, empty in sections:
+        out.print()
+        out.print(grid if page.items else empty)
+        if page.has_more:
+            out.print(f"… first {len(page.items)} shown")
+    out.print()
+    out.print(render.metadata_table(metadata) if metadata else "no metadata")
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace, settings: Settings) -> int:
+    customer_id = parse_id(args.customer)
+    with store(settings) as service:
+        service.get_customer(customer_id)  # NotFound for an unknown ID, not an empty list
+        page = service.list_audit(customer_id, limit=args.limit)
+    if args.json:
+        print_json(list(page.items))
+        return EXIT_OK
+    if not page.items:
+        render.note(f"no audit entries for customer {customer_id}")
+        return EXIT_OK
+    render.console().print(render.audit_table(page.items))
+    if page.has_more:
+        render.note(f"showing the newest {len(page.items)}: raise --limit for more")
+    return EXIT_OK

@@ -1,0 +1,225 @@
+"""``storeadmin customers search|show|history`` and the CLI's argument and error layer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from tests import factories
+
+from storeadmin.cli import main
+from storeadmin.data.sql_service import open_service
+
+ROOT = Path(__file__).resolve().parents[2]
+STOREADMIN = ROOT / ".venv" / "bin" / "storeadmin"
+
+
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich wraps at 80 columns when not on a terminal; tests read whole rows."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit code, stdout, stderr)."""
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse usage errors and --help
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@dataclass(frozen=True)
+class Shop:
+    """A small populated store."""
+
+    url: str
+    alice: int
+    bob: int
+    eve: int
+    markup: int
+    vip: int
+    order: int
+
+
+def populate(url: str) -> Shop:
+    """Customers, a product, an order, a subscription, an item and metadata."""
+    service = open_service(url, actor="setup")
+    try:
+        engine = service.engine
+        factories.store_settings(engine)
+        server = factories.game_server(engine)
+        vip = factories.product(engine, server_ids=[server])
+        alice = factories.customer(engine, "Alice", external_id="76561198000000001")
+        bob = factories.customer(
+            engine,
+            "Bob",
+            external_id="76561198000000002",
+            ban_reason="chargeback fraud",
+        )
+        eve = factories.customer(
+            engine, "Eve\x1b]0;PWNED\x07\x1b[2J", external_id="76561198000000003"
+        )
+        markup = factories.customer(engine, "[bold red]x[/]", external_id="76561198000000004")
+        order = factories.order(engine, alice, vip, total=1999)
+        factories.subscription(engine, alice, vip)
+        factories.item(engine, alice, vip, order_id=order, server_ids=[server])
+        factories.metadata(engine, alice, DiscordID="123456789012345678")
+    finally:
+        service.close()
+    return Shop(url, alice, bob, eve, markup, vip, order)
+
+
+@pytest.fixture
+def shop(sqlite_url: str) -> Shop:
+    """A populated SQLite store."""
+    return populate(sqlite_url)
+
+
+# ---------------------------------------------------------------- argument layer
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["customers"],
+        ["customers", "search"],
+        ["customers", "show"],
+        ["customers", "history"],
+        ["customers", "edit"],
+        ["customers", "ban"],
+        ["customers", "unban"],
+        ["customers", "tokens", "1"],
+        ["customers", "tokens", "1", "list"],
+        ["customers", "tokens", "1", "create"],
+        ["customers", "tokens", "1", "revoke"],
+        ["customers", "tokens", "1", "revoke-all"],
+        ["customers", "metadata", "1"],
+        ["customers", "metadata", "1", "get"],
+        ["customers", "metadata", "1", "set"],
+        ["customers", "metadata", "1", "unset"],
+        ["customers", "assign"],
+        ["customers", "revoke"],
+        ["products"],
+        ["products", "list"],
+    ],
+)
+def test_help_of_every_subcommand(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, out, _ = run(capsys, *argv, "--help")
+    assert code == 0
+    assert out.startswith("usage: storeadmin")
+    assert "--db URL" in out  # the common options work after the subcommand too
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["customers", "show", "abc"],
+        ["customers", "show", "７"],  # int() would accept a fullwidth digit
+        ["customers", "show", "1_0"],
+        ["customers", "history", "-"],
+        ["customers", "edit", "x", "--name", "N"],
+        ["customers", "ban", "x", "--reason", "r"],
+        ["customers", "unban", "1.5"],
+        ["customers", "tokens", "x", "list"],
+        ["customers", "metadata", "x", "get"],
+        ["customers", "assign", "x", "vip"],
+        ["customers", "revoke", "x", "1", "--reason", "r"],
+    ],
+)
+def test_non_numeric_customer_id_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv, "--db", sqlite_url)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "customer ID must be a number" in err
+
+
+def test_non_numeric_item_and_token_ids(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, _, err = run(capsys, "customers", "revoke", "1", "x", "--reason", "r", "--db", sqlite_url)
+    assert (code, err.strip()) == (2, "storeadmin: item ID must be a number (got 'x')")
+    code, _, err = run(capsys, "customers", "tokens", "1", "revoke", "x", "--db", sqlite_url)
+    assert (code, err.strip()) == (2, "storeadmin: token ID must be a number (got 'x')")
+
+
+@pytest.mark.parametrize("when", ["garbage", "-3d", "2001-01-01"])
+def test_bad_when_exits_2_before_touching_the_store(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, when: str
+) -> None:
+    code, out, err = run(
+        capsys, "customers", "ban", "1", "--reason", "r", f"--until={when}", "--db", sqlite_url
+    )
+    assert code == 2
+    assert out == ""
+    assert err.startswith("storeadmin: --until: ")
+    assert err.count("\n") == 1
+
+
+def test_bad_limit_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "customers", "search", "bob", "--limit", "0")
+    assert code == 2
+    assert "--limit" in err
+
+
+def test_unreachable_postgresql_exits_4_without_the_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys, "customers", "search", "bob", "--db", "postgresql://u:secret@127.0.0.1:1/x"
+    )
+    assert code == 4
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("storeadmin: ")
+    assert "secret" not in err
+    assert "Traceback" not in err
+
+
+def test_not_a_database_exits_4(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database file at all" * 100)
+    code, out, err = run(capsys, "products", "list", "--db", str(junk))
+    assert code == 4
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_console_script_exit_codes_and_one_line_errors(tmp_path: Path) -> None:
+    """The installed entry point maps errors to exit codes without a traceback."""
+    env = {
+        **os.environ,
+        "STOREADMIN_HOME": str(tmp_path / "home"),
+        "STOREADMIN_CONFIG": str(tmp_path / "config.toml"),
+    }
+    bad_db = subprocess.run(
+        [str(STOREADMIN), "customers", "show", "1", "--db", "postgresql://u:secret@127.0.0.1:1/x"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert bad_db.returncode == 4
+    assert bad_db.stdout == ""
+    assert "secret" not in bad_db.stderr
+    assert "Traceback" not in bad_db.stderr
+    assert bad_db.stderr.count("\n") == 1
+    bad_id = subprocess.run(
+        [str(STOREADMIN), "customers", "show", "abc"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert bad_id.returncode == 2
+    assert bad_id.stderr == "storeadmin: customer ID must be a number (got 'abc')\n"
