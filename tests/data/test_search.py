@@ -1,0 +1,308 @@
+"""search_customers: each input shape finds what it should, through an index, page by page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from tests import factories
+
+from storeadmin.core.errors import Invalid
+from storeadmin.core.models import CustomerSummary, MatchKind
+from storeadmin.data.search import escape_like, fts_phrase, parse_id_forms, prefix_upper_bound
+from storeadmin.data.sql_service import SqlStoreService
+
+STEAM64 = "76561197960287930"
+STEAM2 = "STEAM_0:0:11101"
+STEAM3 = "[U:1:22202]"
+NOTCH = "069a79f4-44e9-4726-a5be-fca90e38aaf5"
+
+
+def _all(service: SqlStoreService, query: str, limit: int = 50) -> list[CustomerSummary]:
+    """Every result of a search, following cursors, asserting no page is oversized."""
+    found: list[CustomerSummary] = []
+    cursor = None
+    for _ in range(1000):
+        page = service.search_customers(query, limit=limit, cursor=cursor)
+        assert len(page.items) <= limit
+        found += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+    raise AssertionError("paging did not end")
+
+
+def _ids(results: list[CustomerSummary]) -> list[int]:
+    return [r.id for r in results]
+
+
+# ------------------------------------------------------------------ pure helpers
+
+
+def test_id_forms() -> None:
+    assert parse_id_forms("123") == [
+        (MatchKind.CUSTOMER_ID, 123),
+        (MatchKind.ORDER_ID, 123),
+        (MatchKind.SUBSCRIPTION_ID, 123),
+    ]
+    assert parse_id_forms("c123") == [(MatchKind.CUSTOMER_ID, 123)]
+    assert parse_id_forms("#7") == [(MatchKind.ORDER_ID, 7)]
+    assert parse_id_forms("Order #7") == [(MatchKind.ORDER_ID, 7)]
+    assert parse_id_forms("o7") == [(MatchKind.ORDER_ID, 7)]
+    assert parse_id_forms("sub 9") == [(MatchKind.SUBSCRIPTION_ID, 9)]
+    assert parse_id_forms("s9") == [(MatchKind.SUBSCRIPTION_ID, 9)]
+    assert parse_id_forms("99999999999999999999") == []  # beyond BIGINT: no lookup
+    assert parse_id_forms("٣") == []  # non-ASCII digits are not IDs
+    assert parse_id_forms("alice") == []
+
+
+def test_prefix_bound_and_escapes() -> None:
+    assert prefix_upper_bound("ab") == "ac"
+    assert prefix_upper_bound("a\U0010ffff") == "b"
+    assert prefix_upper_bound("\ud7ff"[:0] + chr(0xD7FF)) == chr(0xE000)
+    assert prefix_upper_bound("") is None
+    assert escape_like("50%_off\\") == "50\\%\\_off\\\\"
+    assert fts_phrase('say "hi"') == '"say ""hi"""'
+
+
+# ------------------------------------------------------------------ kinds
+
+
+def test_empty_query_lists_newest_first(service: SqlStoreService) -> None:
+    ids = [factories.customer(service.engine, f"user{i}", external_id=f"x{i}") for i in range(5)]
+    page = service.search_customers("   ", limit=3)
+    assert _ids(list(page.items)) == ids[::-1][:3]
+    assert page.has_more
+    assert _ids(_all(service, "", limit=2)) == ids[::-1]
+
+
+def test_customer_order_and_subscription_ids(service: SqlStoreService) -> None:
+    engine = service.engine
+    pid = factories.product(engine)
+    first = factories.customer(engine, "First", external_id="a1")
+    second = factories.customer(engine, "Second", external_id="a2")
+    third = factories.customer(engine, "Third", external_id="a3")
+    # Make order and subscription ids differ from the customer ids they belong to.
+    for _ in range(3):
+        factories.order(engine, third, pid)
+    oid = factories.order(engine, second, pid)
+    sid = factories.subscription(engine, third, pid)
+    for _ in range(4):
+        factories.subscription(engine, first, pid)
+
+    [hit] = service.search_customers(f"c{first}").items
+    assert (hit.id, hit.matched_by) == (first, MatchKind.CUSTOMER_ID)
+    [hit] = service.search_customers(f"#{oid}").items
+    assert (hit.id, hit.matched_by) == (second, MatchKind.ORDER_ID)
+    [hit] = service.search_customers(f"order {oid}").items
+    assert hit.id == second
+    [hit] = service.search_customers(f"sub {sid}").items
+    assert (hit.id, hit.matched_by) == (third, MatchKind.SUBSCRIPTION_ID)
+    assert service.search_customers("c999").items == ()
+
+    # Plain digits try every kind; customer id first, each customer once.
+    results = service.search_customers(str(oid)).items
+    kinds = {r.id: r.matched_by for r in results}
+    assert kinds[oid] is MatchKind.CUSTOMER_ID if oid in (first, second, third) else True
+    assert results[0].matched_by.is_exact
+    assert len(_ids(list(results))) == len(set(_ids(list(results))))
+
+
+def test_external_id_in_any_form(service: SqlStoreService) -> None:
+    engine = service.engine
+    steam = factories.customer(engine, "Gabe", external_id=STEAM64)
+    notch = factories.customer(engine, "Notch", platform="minecraft", external_id=NOTCH)
+    other = factories.customer(engine, "Other", platform="other", external_id="Custom-ID-7")
+    for form in (
+        STEAM64,
+        STEAM2,
+        STEAM3,
+        f"https://steamcommunity.com/profiles/{STEAM64}/",
+        f"  {STEAM64}  ",
+    ):
+        results = service.search_customers(form).items
+        assert results, form
+        assert (results[0].id, results[0].matched_by) == (steam, MatchKind.EXTERNAL_ID), form
+    for form in (NOTCH, NOTCH.replace("-", ""), NOTCH.upper()):
+        results = service.search_customers(form).items
+        assert (results[0].id, results[0].matched_by) == (notch, MatchKind.EXTERNAL_ID), form
+    [hit] = service.search_customers("Custom-ID-7").items
+    assert (hit.id, hit.matched_by) == (other, MatchKind.EXTERNAL_ID)
+
+
+def test_metadata_value_matches_under_any_key(service: SqlStoreService) -> None:
+    engine = service.engine
+    snowflake = "175928847299117063"
+    a = factories.customer(engine, "A", external_id="e1")
+    b = factories.customer(engine, "B", external_id="e2")
+    factories.customer(engine, "C", external_id="e3")
+    factories.metadata(engine, a, DiscordID=snowflake)
+    factories.metadata(engine, b, email="b@example.com", note=snowflake)
+    results = service.search_customers(snowflake).items
+    assert _ids(list(results)) == [a, b]
+    assert {r.matched_by for r in results} == {MatchKind.METADATA}
+    [hit] = service.search_customers("b@example.com").items
+    assert hit.id == b
+    assert service.search_customers("B@EXAMPLE.COM").items == ()  # values match exactly
+
+
+def test_name_prefix_is_case_insensitive_and_ordered(service: SqlStoreService) -> None:
+    engine = service.engine
+    names = ["dragonSlayer", "Dragon", "DRAGONFLY", "drag", "Wolf", "ÉCLAIR", "éclat"]
+    ids = {n: factories.customer(engine, n, external_id=n) for n in names}
+    results = service.search_customers("DrAg").items
+    assert [r.username for r in results] == ["drag", "Dragon", "DRAGONFLY", "dragonSlayer"]
+    assert {r.matched_by for r in results} == {MatchKind.NAME_PREFIX}
+    assert {r.username for r in service.search_customers("écl").items} == {"ÉCLAIR", "éclat"}
+    assert service.search_customers("wolf").items[0].id == ids["Wolf"]
+
+
+def test_substring_after_prefix_without_repeats(service: SqlStoreService) -> None:
+    engine = service.engine
+    prefix = factories.customer(engine, "WolfPack", external_id="p1")
+    inner = factories.customer(engine, "BigWolf", external_id="p2")
+    inner2 = factories.customer(engine, "the_wolf_king", external_id="p3")
+    factories.customer(engine, "Fox", external_id="p4")
+    results = service.search_customers("wolf").items
+    assert [(r.id, r.matched_by) for r in results] == [
+        (prefix, MatchKind.NAME_PREFIX),
+        (inner, MatchKind.NAME_SUBSTRING),
+        (inner2, MatchKind.NAME_SUBSTRING),
+    ]
+
+
+def test_short_input_is_prefix_only(service: SqlStoreService) -> None:
+    engine = service.engine
+    factories.customer(engine, "Abba", external_id="s1")
+    factories.customer(engine, "Kebab", external_id="s2")
+    assert [r.username for r in service.search_customers("ab").items] == ["Abba"]
+    assert [r.username for r in service.search_customers("b").items] == []
+    assert [r.username for r in service.search_customers("bab").items] == ["Kebab"]
+
+
+def test_like_wildcards_are_literal(service: SqlStoreService) -> None:
+    engine = service.engine
+    factories.customer(engine, "100%_legit", external_id="w1")
+    factories.customer(engine, "100xylegit", external_id="w2")
+    factories.customer(engine, "my%name", external_id="w3")
+    factories.customer(engine, "myXname", external_id="w4")
+    factories.customer(engine, 'say "hi" now', external_id="w5")
+    factories.customer(engine, "back\\slash", external_id="w6")
+    assert [r.username for r in service.search_customers("100%_").items] == ["100%_legit"]
+    assert [r.username for r in service.search_customers("%_l").items] == ["100%_legit"]
+    assert [r.username for r in service.search_customers("y%n").items] == ["my%name"]
+    assert [r.username for r in service.search_customers('"hi"').items] == ['say "hi" now']
+    assert [r.username for r in service.search_customers("k\\s").items] == ["back\\slash"]
+    assert service.search_customers("%%%").items == ()
+    assert service.search_customers("___").items == ()
+
+
+def test_paging_across_phases_has_no_repeats_or_gaps(service: SqlStoreService) -> None:
+    engine = service.engine
+    ids: set[int] = set()
+    exact = factories.customer(engine, "zed", external_id="wolf")  # external id equals input
+    meta = factories.customer(engine, "zara", external_id="m1")
+    factories.metadata(engine, meta, note="wolf")
+    ids |= {exact, meta}
+    both = factories.customer(engine, "wolfmeta", external_id="m2")  # prefix AND metadata
+    factories.metadata(engine, both, tag="wolf")
+    ids.add(both)
+    for i in range(23):
+        ids.add(factories.customer(engine, f"Wolf{i:02d}", external_id=f"pre{i}"))
+    for i in range(17):
+        ids.add(factories.customer(engine, f"x{i:02d}wolf", external_id=f"sub{i}"))
+    for i in range(5):
+        factories.customer(engine, f"fox{i}", external_id=f"no{i}")
+
+    for limit in (1, 4, 7, 50):
+        results = _all(service, "wolf", limit=limit)
+        assert len(results) == len(set(_ids(results))), limit
+        assert set(_ids(results)) == ids, limit
+        kinds = [r.matched_by for r in results]
+        assert kinds[0] is MatchKind.EXTERNAL_ID
+        assert kinds[1:3] == [MatchKind.METADATA, MatchKind.METADATA]
+        assert kinds[3:26] == [MatchKind.NAME_PREFIX] * 23
+        assert kinds[26:] == [MatchKind.NAME_SUBSTRING] * 17
+
+
+def test_cursor_of_another_search_is_refused(service: SqlStoreService) -> None:
+    for i in range(3):
+        factories.customer(service.engine, f"ann{i}", external_id=f"id{i}")
+    page = service.search_customers("ann", limit=1)
+    assert page.next_cursor
+    with pytest.raises(Invalid):
+        service.search_customers("bob", limit=1, cursor=page.next_cursor)
+    with pytest.raises(Invalid):
+        service.search_customers("ann", limit=1, cursor="not-a-cursor!!")
+
+
+def test_summary_figures(service: SqlStoreService) -> None:
+    engine = service.engine
+    now = factories.T0 + timedelta(days=10)
+    svc = SqlStoreService(engine, actor="alice", clock=lambda: now)
+    pid = factories.product(engine)
+    rich = factories.customer(engine, "Rich", external_id="r1")
+    banned = factories.customer(
+        engine, "RichBanned", external_id="r2", ban_reason="fraud", ban_expires_at=None
+    )
+    lapsed = factories.customer(
+        engine, "RichLapsed", external_id="r3", ban_reason="spam", ban_expires_at=now
+    )
+    factories.order(engine, rich, pid, total=1000, fees=100)
+    factories.order(engine, rich, pid, total=500, refunded=500, status="refunded")
+    factories.order(engine, rich, pid, total=700, status="created")
+    factories.subscription(engine, rich, pid, status="active")
+    factories.subscription(engine, banned, pid, status="canceled")
+    results = {r.id: r for r in svc.search_customers("rich").items}
+    assert results[rich].net_spent.amount == 900
+    assert results[rich].net_spent.currency == "USD"
+    assert results[rich].active_subscriber
+    assert not results[rich].banned
+    assert results[banned].banned
+    assert not results[banned].active_subscriber
+    assert not results[lapsed].banned  # the ban ended exactly now
+    assert results[banned].net_spent.amount == 0
+
+
+def test_prefix_and_substring_search_use_indexes(service: SqlStoreService) -> None:
+    """The plans of the name phases are index searches, never a scan of customers."""
+    if service.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite plan check; PostgreSQL plans depend on table statistics")
+    engine = service.engine
+    for i in range(30):
+        factories.customer(engine, f"name{i}", external_id=f"n{i}")
+    statements = _capture(service, lambda: service.search_customers("name1", limit=50))
+    prefix = [s for s in statements if "customers.name_key >=" in s[0] and "MATCH" not in s[0]]
+    substring = [s for s in statements if "MATCH" in s[0]]
+    assert prefix
+    assert substring
+    assert_plan(service, *prefix[0], uses="ix_customers_name_key")
+    assert_plan(service, *substring[0], uses="customers_fts")
+
+
+def _capture(service: SqlStoreService, action: object) -> list[tuple[str, object]]:
+    """The (SQL, parameters) of every statement ``action`` runs."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        statements.append((statement, params))
+
+    event.listen(service.engine, "before_cursor_execute", capture)
+    try:
+        action()  # type: ignore[operator]
+    finally:
+        event.remove(service.engine, "before_cursor_execute", capture)
+    return statements
+
+
+def assert_plan(service: SqlStoreService, sql: str, params: object, *, uses: str) -> None:
+    """SQLite's plan for ``sql`` searches with ``uses`` and scans no customers table."""
+    with service.engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()  # type: ignore[arg-type]
+    details = [str(row[-1]) for row in plan]
+    assert any(uses in d for d in details), details
+    assert not any(d.startswith("SCAN customers ") or d == "SCAN customers" for d in details), (
+        details
+    )
