@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +19,10 @@ from storeadmin.cli.common import EXIT_OK, open_store, print_json
 from storeadmin.cli.jsonable import to_jsonable
 from storeadmin.config import Settings
 from storeadmin.core.errors import Invalid
+from storeadmin.core.identifiers import profile_url
+from storeadmin.core.models import MetadataField, Platform
 from storeadmin.core.service import StoreService
+from storeadmin.core.validation import parse_when
 
 _DIGITS = re.compile(r"[0-9]{1,18}")
 """ASCII digits only: ``int()`` alone would accept ``'７'``, ``'1_0'`` and padding."""
@@ -43,24 +46,9 @@ def parse_when_arg(text: str | None, option: str) -> datetime | None:
     if text is None:
         return None
     try:
-        from storeadmin.core.validation import parse_when
-    except ImportError:  # pragma: no cover - core.validation is written concurrently
-        parse_when = _fallback_parse_when
-    try:
         return parse_when(text, now=datetime.now(UTC))
     except ValueError as error:
         raise Invalid({option: str(error)}, f"{option}: {error}") from None
-
-
-def _fallback_parse_when(text: str, *, now: datetime) -> datetime:
-    """Until core.validation lands: ``Nd`` or an ISO date/datetime (local time)."""
-    from datetime import timedelta
-
-    match = re.fullmatch(r"([0-9]{1,5})d", text.strip())
-    if match:
-        return now + timedelta(days=int(match.group(1)))
-    moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo else moment.astimezone()
 
 
 @contextmanager
@@ -107,18 +95,16 @@ def leaf(subparsers: Any, name: str, help_text: str, handler: Any) -> argparse.A
     return parser
 
 
-def metadata_map(fields: Any) -> dict[str, str]:
+def metadata_map(fields: Iterable[MetadataField]) -> dict[str, str]:
     """Metadata fields as an ordered {key: value} map for JSON."""
     return {field.key: field.value for field in fields}
 
 
-def profile_link(platform: Any, external_id: str) -> str | None:
-    """The public profile URL, or None (also while core.identifiers is still a stub)."""
-    from storeadmin.core.identifiers import profile_url
-
+def profile_link(platform: Platform, external_id: str) -> str | None:
+    """The public profile URL, or None (an ID stored before validation may not parse)."""
     try:
         return profile_url(platform, external_id)
-    except (NotImplementedError, ValueError):
+    except ValueError:
         return None
 
 

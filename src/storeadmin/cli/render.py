@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.table import Table
@@ -32,36 +32,8 @@ from storeadmin.core.models import (
     Subscription,
 )
 from storeadmin.core.money import Money
-
-try:  # written concurrently by the core helper; the fallback keeps the CLI usable meanwhile
-    from storeadmin.core.text import display_safe
-except ImportError:  # pragma: no cover - replaced once core.text lands
-
-    def display_safe(text: str, *, max_length: int | None = None) -> str:
-        """Fallback: printable characters only, control and bidi characters as ``\\xNN``."""
-        out = "".join(
-            ch
-            if ch.isprintable()
-            and not 0x202A <= ord(ch) <= 0x202E
-            and not 0x2066 <= ord(ch) <= 0x2069
-            else f"\\x{ord(ch):02x}"
-            for ch in text
-        )
-        return out if max_length is None or len(out) <= max_length else out[: max_length - 1] + "…"
-
-
-try:  # written concurrently by the core helper
-    from storeadmin.core.timefmt import format_date, format_local
-except ImportError:  # pragma: no cover - replaced once core.timefmt lands
-
-    def format_local(dt: datetime) -> str:
-        """Fallback: local ``YYYY-MM-DD HH:MM``."""
-        return dt.astimezone().strftime("%Y-%m-%d %H:%M")
-
-    def format_date(dt: datetime) -> str:
-        """Fallback: local ``YYYY-MM-DD``."""
-        return dt.astimezone().strftime("%Y-%m-%d")
-
+from storeadmin.core.text import display_safe
+from storeadmin.core.timefmt import format_date, format_local, relative
 
 MAX_CELL = 200
 """Longest data string put in one table cell (a 10 kB name must not flood the screen)."""
@@ -168,7 +140,8 @@ def customer_lines(customer: Customer, profile: str | None = None) -> list[Text]
     ]
     if profile:
         lines.append(_labelled("Profile", safe(profile)))
-    lines.append(_labelled("First seen", when(customer.first_seen)))
+    seen = customer.first_seen
+    lines.append(_labelled("First seen", f"{when(seen)} ({relative(seen, datetime.now(UTC))})"))
     if customer.updated_at is not None:
         by = f" by {safe(customer.updated_by)}" if customer.updated_by else ""
         lines.append(_labelled("Last changed", f"{when(customer.updated_at)}{by}"))
