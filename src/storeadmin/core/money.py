@@ -82,7 +82,8 @@ def parse_money(text: str, currency: str = "USD") -> Money:
     for symbol in (*_SYMBOLS.values(), "¥"):
         cleaned = cleaned.replace(symbol, "")
     negative = cleaned.startswith("-")
-    cleaned = cleaned.lstrip("+-")
+    if cleaned[:1] in ("+", "-"):
+        cleaned = cleaned[1:]
     digits = minor_digits(currency)
     whole, _, fraction = cleaned.partition(".")
     if not whole.isascii() or not (whole.isdigit() or (whole == "" and fraction)):
