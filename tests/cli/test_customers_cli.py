@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import dataclass
@@ -223,3 +224,187 @@ def test_console_script_exit_codes_and_one_line_errors(tmp_path: Path) -> None:
     )
     assert bad_id.returncode == 2
     assert bad_id.stderr == "storeadmin: customer ID must be a number (got 'abc')\n"
+
+
+# ---------------------------------------------------------------- read commands
+
+
+def test_search_prints_a_table_with_badges(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, err = run(capsys, "customers", "search", "bob", "--db", shop.url)
+    assert code == 0, err
+    assert "Bob" in out
+    assert "76561198000000002" in out
+    assert "BANNED" in out
+    assert "Alice" not in out
+
+
+def test_search_json_parses_and_carries_match_kind(
+    capsys: pytest.CaptureFixture[str], shop: Shop
+) -> None:
+    code, out, _ = run(
+        capsys, "customers", "search", "76561198000000001", "--json", "--db", shop.url
+    )
+    assert code == 0
+    rows = json.loads(out)
+    assert [row["id"] for row in rows] == [shop.alice]
+    assert rows[0]["matched_by"] == "external id"
+    assert rows[0]["active_subscriber"] is True
+    assert rows[0]["net_spent"]["currency"] == "USD"
+
+
+def test_search_nothing_found(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, err = run(capsys, "customers", "search", "zzzznobody", "--db", shop.url)
+    assert (code, out) == (0, "")
+    assert "no customers match 'zzzznobody'" in err
+    code, out, err = run(capsys, "customers", "search", "zzzznobody", "--json", "--db", shop.url)
+    assert (code, json.loads(out), err) == (0, [], "")
+
+
+def test_search_limit_says_there_is_more(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, err = run(capsys, "customers", "search", "", "--limit", "1", "--db", shop.url)
+    assert code == 0
+    assert "raise --limit" in err
+    code, out, _ = run(
+        capsys, "customers", "search", "", "--limit", "2", "--json", "--db", shop.url
+    )
+    assert len(json.loads(out)) == 2
+
+
+def test_show_prints_header_and_sections(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, err = run(capsys, "customers", "show", str(shop.alice), "--db", shop.url)
+    assert code == 0, err
+    for expected in (
+        "Alice",
+        "76561198000000001",
+        "https://steamcommunity.com/profiles/76561198000000001",
+        "Total spent (net): $19.99",
+        "Total payments: 1",
+        "Active subscriptions: 1",
+        "Inventory",
+        "VIP Rank",
+        "Orders",
+        "Subscriptions",
+        "30 days",
+        "DiscordID",
+        "123456789012345678",
+    ):
+        assert expected in out
+
+
+def test_show_banned_customer(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, _ = run(capsys, "customers", "show", str(shop.bob), "--db", shop.url)
+    assert code == 0
+    assert "BANNED permanently — chargeback fraud" in out
+
+
+def test_show_json_is_one_object(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, _ = run(capsys, "customers", "show", str(shop.alice), "--json", "--db", shop.url)
+    assert code == 0
+    data = json.loads(out)
+    assert data["customer"]["username"] == "Alice"
+    assert data["profile_url"].endswith("76561198000000001")
+    assert data["stats"]["total_spent_net"]["amount"] == 1999
+    assert data["stats"]["active_subscriptions"] == 1
+    assert [order["id"] for order in data["orders"]] == [shop.order]
+    assert len(data["inventory"]) == 1
+    assert len(data["subscriptions"]) == 1
+    assert data["metadata"] == {"DiscordID": "123456789012345678"}
+
+
+def test_unknown_customer_exits_2(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    for argv in (
+        ["customers", "show", "999"],
+        ["customers", "history", "999"],
+        ["customers", "tokens", "999", "list"],
+        ["customers", "metadata", "999", "get"],
+    ):
+        code, out, err = run(capsys, *argv, "--db", shop.url)
+        assert code == 2, argv
+        assert out == ""
+        assert err.count("\n") == 1
+        assert "Traceback" not in err
+
+
+def test_markup_and_escape_sequences_print_literally(
+    capsys: pytest.CaptureFixture[str], shop: Shop
+) -> None:
+    code, out, _ = run(capsys, "customers", "show", str(shop.markup), "--db", shop.url)
+    assert code == 0
+    assert "[bold red]x[/]" in out
+    code, out, _ = run(capsys, "customers", "show", str(shop.eve), "--db", shop.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "Eve␛]0;PWNED␇␛[2J" in out
+    code, out, _ = run(capsys, "customers", "search", "", "--db", shop.url)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "[bold red]x[/]" in out
+    code, out, _ = run(capsys, "customers", "show", str(shop.eve), "--json", "--db", shop.url)
+    assert "\x1b" not in out  # JSON escapes it as \u001b
+    assert json.loads(out)["customer"]["username"] == "Eve\x1b]0;PWNED\x07\x1b[2J"
+
+
+def test_history_newest_first(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    alice = str(shop.alice)
+    assert run(capsys, "customers", "edit", alice, "--name", "Alicia", "--db", shop.url)[0] == 0
+    assert run(capsys, "customers", "ban", alice, "--reason", "spam", "--db", shop.url)[0] == 0
+    code, out, _ = run(capsys, "customers", "history", str(shop.alice), "--json", "--db", shop.url)
+    assert code == 0
+    entries = json.loads(out)
+    assert [entry["action"] for entry in entries][:2] == ["customer.ban", "customer.edit"]
+    code, out, _ = run(
+        capsys, "customers", "history", str(shop.alice), "--admin", "carol", "--db", shop.url
+    )
+    assert code == 0
+    assert "customer.edit" in out
+    assert "Alice → Alicia" in out
+    assert "spam" in out
+
+
+def test_history_empty(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
+    code, out, err = run(capsys, "customers", "history", str(shop.alice), "--db", shop.url)
+    assert (code, out) == (0, "")
+    assert "no audit entries" in err
+
+
+def test_search_and_show_on_both_backends(
+    capsys: pytest.CaptureFixture[str], store_url: str
+) -> None:
+    """--db accepts a PostgreSQL URL as well as SQLite."""
+    shop = populate(store_url)
+    code, out, _ = run(capsys, "customers", "search", "ali", "--json", "--db", store_url)
+    assert code == 0
+    assert [row["username"] for row in json.loads(out)] == ["Alice"]
+    code, out, _ = run(capsys, "--db", store_url, "customers", "show", str(shop.alice))
+    assert code == 0
+    assert "Total spent (net): $19.99" in out
+
+
+def test_console_script_happy_path(shop: Shop, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "COLUMNS": "200",
+        "STOREADMIN_HOME": str(tmp_path / "home"),
+        "STOREADMIN_CONFIG": str(tmp_path / "config.toml"),
+        "STOREADMIN_DB": shop.url,
+    }
+    done = subprocess.run(
+        [str(STOREADMIN), "customers", "search", "", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 4
+    shown = subprocess.run(
+        [str(STOREADMIN), "customers", "show", str(shop.eve)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode == 0
+    assert b"\x1b" not in shown.stdout
