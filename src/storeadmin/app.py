@@ -1,0 +1,291 @@
+"""The Textual app: routing, the injected store service, global keys and errors.
+
+Cold start matters (performance.md §2.1): nothing here imports SQLAlchemy or
+``storeadmin.data``. The search screen paints first; the service is opened by calling
+the injected factory in a thread worker, and only then is SQLAlchemy imported.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+from textual.worker_manager import WorkerManager
+
+from storeadmin.core.errors import StoreError
+from storeadmin.core.text import display_safe
+from storeadmin.messages import ConnectFailed, ServiceConnected
+from storeadmin.screens.customer_search import CustomerSearchScreen
+
+if TYPE_CHECKING:
+    from storeadmin.config import Settings
+    from storeadmin.core.service import StoreService
+
+THEME = "textual-dark"
+"""Built-in dark theme: its colours stay distinct when SSH drops us to 256 colours."""
+
+EXIT_UNAVAILABLE = 4
+"""Exit code when the store could not be opened (the CLI's "database unavailable")."""
+
+
+class _ReportingWorkerManager(WorkerManager):
+    """Forwards a failed worker of any screen to the App.
+
+    ``Worker.StateChanged`` does not bubble, so a screen's worker would fail silently
+    unless every screen handled it; this sends a copy to the App's handler instead.
+    """
+
+    def _remove_worker(self, worker: Worker[Any]) -> None:
+        super()._remove_worker(worker)
+        if worker.state is WorkerState.ERROR and worker.node is not self._app:
+            self._app.post_message(Worker.StateChanged(worker, worker.state))
+
+
+class StoreAdminApp(App[None]):
+    """storeadmin's terminal UI: customer search first, details on Enter."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "storeadmin"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", tooltip="Every key of every screen", id="help"),
+        Binding("question_mark", "help", "Help", show=False, id="help-question"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            priority=True,
+            tooltip="Quit storeadmin",
+            id="quit",
+        ),
+    ]
+
+    def __init__(
+        self,
+        service_factory: Callable[[], StoreService],
+        *,
+        clock: Callable[[], datetime] | None = None,
+        demo: bool = False,
+        database_label: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._workers = _ReportingWorkerManager(self)
+        self._service_factory = service_factory
+        self._clock = clock
+        self._service: StoreService | None = None
+        self.demo = demo
+        """True when this run opens (and maybe first builds) the demo store."""
+        self.database_label = database_label or "the database"
+        """Password-free name of the database, shown while connecting."""
+        self.connecting = True
+        """True until the connect worker has succeeded or failed."""
+        self.connect_error: str | None = None
+        """The one-line reason the last connect attempt failed."""
+        self._ui_thread = threading.get_ident()
+        self.theme = THEME
+
+    # ------------------------------------------------------------ contract
+
+    @property
+    def service(self) -> StoreService:
+        """The open store; RuntimeError before the connect worker has finished."""
+        if self._service is None:
+            raise RuntimeError("the store is not connected yet")
+        return self._service
+
+    @property
+    def is_connected(self) -> bool:
+        """True once the service is open."""
+        return self._service is not None
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC (injected in tests)."""
+        if self._clock is None:
+            return datetime.now(UTC)
+        return self._clock()
+
+    def open_customer(self, customer_id: int, tab: str = "inventory") -> None:
+        """Show the details screen of a customer, on ``tab``."""
+        # Imported on first use: the search screen must paint without it.
+        from storeadmin.screens.customer_details import CustomerDetailsScreen
+
+        self.push_screen(CustomerDetailsScreen(customer_id, initial_tab=tab))
+
+    def report_error(self, error: BaseException, *, context: str) -> None:
+        """A one-line error notification: our words, plus a StoreError's own message.
+
+        Other exceptions are bugs: only their type is named, never their text, which
+        could hold data or a connection string.
+        """
+        if threading.get_ident() != self._ui_thread:
+            self.call_from_thread(self.report_error, error, context=context)
+            return
+        if isinstance(error, StoreError):
+            title = _ERROR_TITLES.get(type(error).__name__, "Error")
+            message = f"Error while {context}: {display_safe(str(error), max_length=300)}"
+        else:
+            title = "Unexpected error"
+            message = f"unexpected error while {context}: {type(error).__name__}"
+        self.notify(message, title=title, severity="error", timeout=8, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any worker that failed (on any screen) is reported once, here."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.report_error(worker.error, context=_worker_context(worker))
+
+    # ------------------------------------------------------------ start-up
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The search screen is the bottom of the stack; details screens go on top."""
+        return CustomerSearchScreen()
+
+    def on_mount(self) -> None:
+        """Open the store only after the first paint."""
+        self._ui_thread = threading.get_ident()
+        self.call_after_refresh(self.connect)
+
+    def connect(self) -> None:
+        """(Re)start opening the store in a thread worker."""
+        self.connecting = True
+        self.connect_error = None
+        self._connect()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="connect", name="connecting")
+    def _connect(self) -> None:
+        # Every failure is caught here: an exception escaping to Textual's crash
+        # screen would print locals, which may include a connection string.
+        factory = self._service_factory
+        try:
+            service = factory()
+        except StoreError as error:
+            self.post_message(ConnectFailed(display_safe(str(error), max_length=500)))
+            return
+        except Exception as error:
+            self.post_message(
+                ConnectFailed(f"unexpected error while opening the store: {type(error).__name__}")
+            )
+            return
+        try:
+            info = service.store_info()
+        except Exception as error:
+            service.close()
+            reason = (
+                display_safe(str(error), max_length=500)
+                if isinstance(error, StoreError)
+                else f"unexpected error while reading the store: {type(error).__name__}"
+            )
+            self.post_message(ConnectFailed(reason))
+            return
+        self.post_message(ServiceConnected(service, info))
+
+    @on(ServiceConnected)
+    def _connected(self, message: ServiceConnected) -> None:
+        if self._service is not None and self._service is not message.service:
+            self._service.close()
+        self._service = message.service
+        self.connecting = False
+        self.title = display_safe(message.info.name, max_length=60) or "storeadmin"
+        self.sub_title = display_safe(message.info.database, max_length=80)
+        search = self._search_screen()
+        if search is not None:
+            search.service_ready(message.info)
+
+    @on(ConnectFailed)
+    def _connect_failed(self, message: ConnectFailed) -> None:
+        from storeadmin.screens.startup import ConnectErrorScreen
+
+        self.connecting = False
+        self.connect_error = message.reason
+        search = self._search_screen()
+        if search is not None:
+            search.service_failed(message.reason)
+        self.push_screen(ConnectErrorScreen(message.reason, self.database_label))
+
+    def _search_screen(self) -> CustomerSearchScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, CustomerSearchScreen):
+                return screen
+        return None
+
+    def on_unmount(self) -> None:
+        """Release the store's connections."""
+        if self._service is not None:
+            self._service.close()
+            self._service = None
+
+    # ------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        """Show every key of every screen."""
+        from storeadmin.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_quit_unavailable(self) -> None:
+        """Quit with the "database unavailable" exit code."""
+        self.exit(return_code=EXIT_UNAVAILABLE)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Palette entries on every screen: help, theme, quit."""
+        yield SystemCommand("Help", "Every key of every screen", self.action_help)
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit storeadmin", self.action_quit)
+
+
+_ERROR_TITLES = {
+    "NotFound": "Not found",
+    "Invalid": "Refused",
+    "InvalidRows": "Refused",
+    "Conflict": "Changed by someone else",
+    "AlreadyDone": "Already done",
+    "Unavailable": "Database unavailable",
+}
+
+
+def _worker_context(worker: Worker[Any]) -> str:
+    """What a worker was doing, in words: its name, e.g. ``loading orders``.
+
+    Name workers with a phrase (``@work(name="loading orders")``); a method name
+    such as ``_load_orders`` is turned into ``load orders``. The description is not
+    used: by default it holds the call's arguments, which may be customer data.
+    """
+    words = worker.name.strip("_").replace("_", " ").strip()
+    return display_safe(words or "working in the background", max_length=60)
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/@:]*):[^/@]*@", re.IGNORECASE)
+
+
+def database_label(database: str) -> str:
+    """A database URL or path without any password (no SQLAlchemy needed)."""
+    return display_safe(_URL_PASSWORD.sub(r"\g<head>:***@", database), max_length=120)
+
+
+def run_app(settings: Settings) -> int:
+    """Run the terminal UI on the configured store; returns the process exit code."""
+    database = settings.database
+    admin = settings.admin
+    demo = settings.demo
+
+    def open_store() -> StoreService:
+        from storeadmin.data.sql_service import open_service
+
+        if demo:
+            from storeadmin.data.demo import ensure_demo_store
+
+            ensure_demo_store(database)
+        return open_service(database, actor=admin)
+
+    app = StoreAdminApp(open_store, demo=demo, database_label=database_label(database))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,389 @@
+"""The customer search screen: one input, results as you type, Enter opens a customer.
+
+Every query runs in a thread worker (debounced); results come back as messages and
+are applied on the UI thread only if they still answer what the input says now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, Input, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
+from storeadmin.core.text import display_safe
+from storeadmin.widgets.paged_table import PagedTable
+from storeadmin.widgets.search_results import SearchResults, summary_rows
+
+if TYPE_CHECKING:
+    from storeadmin.app import StoreAdminApp
+    from storeadmin.core.service import StoreService
+
+PAGE_SIZE = 100
+"""Rows per search page."""
+
+DEBOUNCE_SECONDS = 0.18
+"""Wait this long after the last keystroke before searching."""
+
+PLACEHOLDER = (
+    "Search: name, SteamID64 / UUID / XUID, customer / order / subscription ID, Discord ID"
+)
+
+EMPTY_STORE_TEXT = (
+    "This store has no customers yet.\n\n"
+    "  • Explore the demo store:        storeadmin --demo\n"
+    "  • Build a demo store in a file:  storeadmin demo --db PATH\n"
+    "  • Open another database:         storeadmin --db URL\n"
+    "    (postgresql://user@host/dbname, or the path of a SQLite file)\n\n"
+    "Press Ctrl+Q to quit."
+)
+
+_OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
+
+
+class CustomerSearchScreen(Screen[None]):
+    """Find a customer: search as you type, page through results, open one."""
+
+    CSS_PATH = "customer_search.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "focus_results", "Results", tooltip="Move into the results"),
+        Binding("slash", "focus_search", "Search", tooltip="Back to the search field"),
+        Binding("escape", "escape", "Clear", tooltip="Clear the query / back to the search"),
+        Binding("q", "quit_app", "Quit", tooltip="Quit storeadmin"),
+    ]
+
+    @dataclass
+    class ResultsFound(Message):
+        """A search worker finished the first page of ``query``."""
+
+        query: str
+        generation: int
+        page: Page[CustomerSummary]
+
+    @dataclass
+    class MoreFound(Message):
+        """A search worker fetched the next page of ``query``."""
+
+        query: str
+        generation: int
+        page: Page[CustomerSummary]
+
+    @dataclass
+    class CustomerRefreshed(Message):
+        """A fresh summary of a customer shown in the results."""
+
+        summary: CustomerSummary
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = 0
+        self._shown_query: str | None = None
+        """The query whose results the table holds (None: nothing shown yet)."""
+        self._shown_page: Page[CustomerSummary] | None = None
+        self._next_cursor: str | None = None
+        self._debounce: Timer | None = None
+        self._open_when_found: str | None = None
+        """Enter was pressed on this query before its results arrived."""
+        self._connected = False
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        """Header, search input, status line, results (or a start-up / empty view), footer."""
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        yield Header()
+        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield Static("", id="status")
+        with ContentSwitcher(initial="connecting", id="body"):
+            with Vertical(id="connecting"):
+                yield LoadingIndicator()
+                yield Static(Text(self._connecting_text(app)), id="connecting-text")
+            yield SearchResults(id="results")
+            yield Static(Text(EMPTY_STORE_TEXT), id="empty-store")
+        yield Footer()
+
+    @staticmethod
+    def _connecting_text(app: StoreAdminApp) -> str:
+        if getattr(app, "demo", False):
+            return "Opening the demo store (the first run builds it, about 10 s)…"
+        return f"Connecting to {getattr(app, 'database_label', 'the database')}…"
+
+    def on_mount(self) -> None:
+        """Typing starts in the search field."""
+        self.query_one("#query", Input).focus()
+
+    # ------------------------------------------------------------ connection
+
+    def service_ready(self, info: StoreInfo) -> None:
+        """The App opened the store: run the current query (or list the newest)."""
+        self._connected = True
+        self._search_now()
+
+    def service_failed(self, reason: str) -> None:
+        """The App could not open the store."""
+        self._connected = False
+        self._set_status(f"Not connected: {reason}", error=True)
+
+    # ------------------------------------------------------------ searching
+
+    def _query(self) -> str:
+        return self.query_one("#query", Input).value.strip()
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
+
+    def _search_now(self) -> None:
+        """Start the first-page search for what the input says now."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if not self._connected:
+            return
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        self._generation += 1
+        self._set_status("Searching…")
+        self.query_one(SearchResults).has_more = False
+        self._search(app.service, self._query(), self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="searching")
+    def _search(self, service: StoreService, query: str, generation: int) -> None:
+        page = service.search_customers(query, limit=PAGE_SIZE)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.ResultsFound(query, generation, page))
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="search-more", name="loading more"
+    )
+    def _search_more(self, service: StoreService, query: str, cursor: str, generation: int) -> None:
+        page = service.search_customers(query, limit=PAGE_SIZE, cursor=cursor)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.MoreFound(query, generation, page))
+
+    def _is_current(self, query: str, generation: int) -> bool:
+        """Stale answers (an older query, or a superseded run) are dropped."""
+        return generation == self._generation and query == self._query()
+
+    @on(ResultsFound)
+    def _show_results(self, message: ResultsFound) -> None:
+        if not self._is_current(message.query, message.generation):
+            return
+        page = message.page
+        table = self.query_one(SearchResults)
+        self._shown_query = message.query
+        self._shown_page = page
+        self._next_cursor = page.next_cursor
+        switcher = self.query_one("#body", ContentSwitcher)
+        if not page.items and not message.query:
+            switcher.current = "empty-store"
+            self._set_status("No customers yet")
+            table.show_first_page([], has_more=False)
+        else:
+            switcher.current = "results"
+            table.show_first_page(summary_rows(page.items), has_more=page.has_more)
+            self._update_count(page)
+        if self._open_when_found is not None and self._open_when_found == message.query:
+            self._open_when_found = None
+            self._submit_current()
+
+    @on(PagedTable.NeedMore, "#results")
+    def _need_more(self) -> None:
+        if self._next_cursor is None or self._shown_query is None or not self._connected:
+            return
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        self._search_more(app.service, self._shown_query, self._next_cursor, self._generation)
+
+    @on(MoreFound)
+    def _show_more(self, message: MoreFound) -> None:
+        if not self._is_current(message.query, message.generation):
+            return
+        self._next_cursor = message.page.next_cursor
+        table = self.query_one(SearchResults)
+        table.append_page(summary_rows(message.page.items), has_more=message.page.has_more)
+        self._update_count(message.page)
+
+    @on(PagedTable.NeedRestart, "#results")
+    def _need_restart(self) -> None:
+        self._search_now()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed search leaves a usable screen (the App shows the error itself)."""
+        if event.worker.group in ("search", "search-more") and event.state is WorkerState.ERROR:
+            self._open_when_found = None
+            self._set_status("Search failed: see the message; edit the query to retry.")
+
+    def _update_count(self, page: Page[CustomerSummary]) -> None:
+        table = self.query_one(SearchResults)
+        loaded = table.dropped_rows + table.row_count
+        query = self._shown_query or ""
+        if loaded == 0:
+            shown = display_safe(query, max_length=60)
+            self._set_status(f"No customer matches “{shown}”")
+            return
+        noun = "customer" if loaded == 1 else "customers"
+        if page.total is not None and page.total > loaded:
+            count = f"{loaded} of {page.total} {noun}"
+        elif page.has_more:
+            count = f"{loaded}+ customers"
+        else:
+            count = f"{loaded} {noun}"
+        self._set_status(f"Newest customers: {count}" if not query else count)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(Text(text))
+        status.set_class(error, "-error")
+
+    # ------------------------------------------------------------ opening
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        if self._debounce is not None or self._shown_query != self._query():
+            # Results for this exact text are not in yet: act when they arrive.
+            self._open_when_found = self._query()
+            self._search_now()
+            return
+        self._submit_current()
+
+    def _submit_current(self) -> None:
+        """Enter in the input: open an exact ID match directly, else go to the results."""
+        page = self._shown_page
+        if page is None:
+            return
+        if len(page.items) == 1 and page.items[0].matched_by.is_exact:
+            self._open(page.items[0].id)
+        elif page.items:
+            self.action_focus_results()
+
+    @on(SearchResults.RowSelected, "#results")
+    def _row_selected(self, event: SearchResults.RowSelected) -> None:
+        event.stop()
+        self._open(int(str(event.row_key.value)))
+
+    def _open(self, customer_id: int) -> None:
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        try:
+            app.open_customer(customer_id)
+        except Exception as error:  # the details screen failing to build must not crash us
+            app.report_error(error, context="opening the customer")
+
+    def on_screen_resume(self) -> None:
+        """Back from a customer: refresh that row's badges (a ban may have changed)."""
+        if not self._connected:
+            return
+        customer_id = self.query_one(SearchResults).selected_customer_id()
+        if customer_id is not None:
+            app: StoreAdminApp = self.app  # type: ignore[assignment]
+            self._refresh_customer(app.service, customer_id)
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="search-refresh", name="refreshing"
+    )
+    def _refresh_customer(self, service: StoreService, customer_id: int) -> None:
+        page = service.search_customers(str(customer_id), limit=5)
+        for summary in page.items:
+            if summary.id == customer_id and summary.matched_by is MatchKind.CUSTOMER_ID:
+                self.post_message(self.CustomerRefreshed(summary))
+                return
+
+    @on(CustomerRefreshed)
+    def _customer_refreshed(self, message: CustomerRefreshed) -> None:
+        self.query_one(SearchResults).refresh_customer(message.summary)
+
+    # ------------------------------------------------------------ focus
+
+    def action_focus_results(self) -> None:
+        """Move into the results table (when it has rows)."""
+        table = self.query_one(SearchResults)
+        showing = self.query_one("#body", ContentSwitcher).current == "results"
+        if showing and table.row_count:
+            table.focus()
+
+    def action_quit_app(self) -> None:
+        """q on the results: quit (in the search field q is just a letter)."""
+        self.app.exit()
+
+    def action_focus_search(self) -> None:
+        """Back to the search field."""
+        self.query_one("#query", Input).focus()
+
+    def action_escape(self) -> None:
+        """Esc: in the field, clear it; on the results, go back to the field."""
+        field = self.query_one("#query", Input)
+        if field.has_focus:
+            if field.value:
+                field.value = ""
+        else:
+            field.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer each key only where it applies, so the footer shows what works now."""
+        on_results = isinstance(self.focused, SearchResults)
+        if action in ("quit_app", "focus_search"):
+            return on_results
+        if action == "focus_results":
+            return not on_results
+        return True
+
+
+class SearchCommands(Provider):
+    """Palette entries of the search screen: open a customer by ID, focus the search."""
+
+    def _screen(self) -> CustomerSearchScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, CustomerSearchScreen) else None
+
+    async def discover(self) -> Hits:
+        """Entries shown before anything is typed."""
+        screen = self._screen()
+        if screen is None:
+            return
+        yield DiscoveryHit(
+            "Open customer by ID…",
+            screen.action_focus_search,
+            help="Type “open 123” here, or an ID in the search field and press Enter",
+        )
+        yield DiscoveryHit("Focus search", screen.action_focus_search, help="Back to the search")
+
+    async def search(self, query: str) -> Hits:
+        """``open 123`` or ``123`` offers that customer; other entries match by name."""
+        screen = self._screen()
+        if screen is None:
+            return
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        wanted = _OPEN_ID.fullmatch(query)
+        if wanted is not None:
+            customer_id = int(wanted.group(1))
+            yield Hit(
+                1.0,
+                f"Open customer {customer_id}",
+                partial(app.open_customer, customer_id),
+                help=f"Show customer #{customer_id}",
+            )
+        matcher = self.matcher(query)
+        for title, action, help_text in (
+            ("Open customer by ID…", screen.action_focus_search, "Type “open 123” here"),
+            ("Focus search", screen.action_focus_search, "Back to the search field"),
+        ):
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), action, help=help_text)
+
+
+CustomerSearchScreen.COMMANDS = {SearchCommands}

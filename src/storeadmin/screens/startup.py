@@ -1,0 +1,74 @@
+"""The view shown when the store cannot be opened: one clear line and what to do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+if TYPE_CHECKING:
+    from storeadmin.app import StoreAdminApp
+
+
+class ConnectErrorScreen(Screen[None]):
+    """The store could not be opened: the reason, and keys to retry or quit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry", tooltip="Try to open the store again"),
+        Binding("q,escape", "app.quit_unavailable", "Quit", tooltip="Quit storeadmin"),
+    ]
+
+    DEFAULT_CSS = """
+    ConnectErrorScreen {
+        align: center middle;
+    }
+    ConnectErrorScreen #connect-error {
+        width: 90%;
+        max-width: 100;
+        height: auto;
+        border: heavy $error;
+        padding: 1 2;
+    }
+    ConnectErrorScreen #connect-error-title {
+        text-style: bold;
+        color: $text-error;
+        margin-bottom: 1;
+    }
+    ConnectErrorScreen #connect-error-hint {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, reason: str, database_label: str) -> None:
+        super().__init__()
+        self.reason = reason
+        """One safe, password-free line saying why."""
+        self.database_label = database_label
+
+    def compose(self) -> ComposeResult:
+        """Header, the reason in a box, footer."""
+        yield Header()
+        with Vertical(id="connect-error"):
+            yield Static(Text(f"Cannot open {self.database_label}"), id="connect-error-title")
+            yield Static(Text(self.reason), id="connect-error-reason")
+            yield Static(
+                Text(
+                    "Check the URL (--db URL or $STOREADMIN_DB) and that the server is up.\n"
+                    "Try the demo store with: storeadmin --demo\n"
+                    "Press r to retry, q to quit."
+                ),
+                id="connect-error-hint",
+            )
+        yield Footer()
+
+    def action_retry(self) -> None:
+        """Close this view and connect again."""
+        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        self.dismiss()
+        app.connect()

@@ -1,0 +1,81 @@
+"""The customer search results: a PagedTable with one row per CustomerSummary.
+
+Every cell is built with ``widgets.cells``: data is never parsed as markup and
+control characters are made visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+from storeadmin.core.models import CustomerSummary
+from storeadmin.widgets.cells import badge, joined, plain
+from storeadmin.widgets.paged_table import PagedTable, Row
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("platform", "Platform"),
+    ("external_id", "External ID"),
+    ("first_seen", "First seen"),
+    ("net_spent", "Net spent"),
+    ("badges", "Badges"),
+    ("matched_by", "Match"),
+)
+"""(column key, label); the match column is last so narrow terminals cut it first."""
+
+NAME_WIDTH = 28
+"""Longer names are cut with an ellipsis so the other columns stay on screen."""
+
+BANNED_STYLE = "bold bright_white on red"
+SUBSCRIBER_STYLE = "bold black on green"
+
+
+def summary_cells(summary: CustomerSummary) -> tuple[Text, ...]:
+    """The cells of one result row, in COLUMNS order."""
+    badges = joined(
+        badge("BANNED", BANNED_STYLE) if summary.banned else Text(""),
+        badge("SUB", SUBSCRIBER_STYLE) if summary.active_subscriber else Text(""),
+    )
+    spent = plain(summary.net_spent.format())
+    spent.justify = "right"
+    return (
+        plain(summary.username, max_length=NAME_WIDTH),
+        plain(summary.platform.value),
+        plain(summary.external_id, max_length=40),
+        # Stored in UTC, shown as the admin's local date.
+        plain(summary.first_seen.astimezone().strftime("%Y-%m-%d")),
+        spent,
+        badges,
+        plain(summary.matched_by.value, style="dim"),
+    )
+
+
+def summary_rows(summaries: Sequence[CustomerSummary]) -> list[Row]:
+    """PagedTable rows keyed by customer id."""
+    return [(str(summary.id), summary_cells(summary)) for summary in summaries]
+
+
+class SearchResults(PagedTable):
+    """Search results; the row key is the customer id."""
+
+    def on_mount(self) -> None:
+        """Add the columns once."""
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+
+    def selected_customer_id(self) -> int | None:
+        """The customer under the cursor, if any."""
+        key = self.selected_key()
+        return None if key is None else int(key)
+
+    def refresh_customer(self, summary: CustomerSummary) -> None:
+        """Update a shown row (badges may change after a ban, say), if it is loaded."""
+        key = str(summary.id)
+        if key not in self.rows:
+            return
+        cells = summary_cells(summary)
+        # Keep the match reason of the original search: it explains why the row is here.
+        for (column, _label), cell in zip(COLUMNS[:-1], cells[:-1], strict=True):
+            self.update_cell(key, column, cell)
