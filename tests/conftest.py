@@ -20,7 +20,7 @@ from storeadmin.data.sql_service import SqlStoreService, open_service
 
 PG_URL = os.environ.get("STOREADMIN_TEST_PG_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TEMPLATE_DB = "storeadmin_test_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE_DB = f"storeadmin_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
