@@ -48,7 +48,12 @@ class Shop:
 @pytest.fixture
 def shop(sqlite_url: str) -> Shop:
     """Two customers (Bob banned), two servers, two products, an active item each."""
-    service = open_service(sqlite_url, actor="setup")
+    return populate(sqlite_url)
+
+
+def populate(url: str) -> Shop:
+    """Fill the store at ``url`` (see ``shop``)."""
+    service = open_service(url, actor="setup")
     try:
         engine = service.engine
         factories.store_settings(engine)
@@ -63,7 +68,7 @@ def shop(sqlite_url: str) -> Shop:
         factories.metadata(engine, alice, DiscordID="123456789012345678", Note="hi")
     finally:
         service.close()
-    return Shop(sqlite_url, alice, bob, server, other, vip, kit, item, bobs_item)
+    return Shop(url, alice, bob, server, other, vip, kit, item, bobs_item)
 
 
 def details(shop: Shop, customer_id: int) -> CustomerDetails:
@@ -576,3 +581,29 @@ def test_revoke_someone_elses_item_exits_2(capsys: pytest.CaptureFixture[str], s
     assert (code, out) == (2, "")
     assert f"has no inventory item {shop.bobs_item}" in err
     assert audit_count(shop, shop.bob) == 0
+
+
+def test_writes_on_both_backends(capsys: pytest.CaptureFixture[str], store_url: str) -> None:
+    """--db with a PostgreSQL URL: assign, revoke, ban and a version-checked edit."""
+    shop = populate(store_url)
+    alice = str(shop.alice)
+    code, out, err = run(
+        capsys, "customers", "assign", alice, "starter kit", "--json", "--db", store_url
+    )
+    assert code == 0, err
+    item = str(json.loads(out)["item"]["id"])
+    code, _, err = run(
+        capsys, "customers", "revoke", alice, item, "--reason", "r", "--db", store_url
+    )
+    assert code == 0, err
+    code, _, err = run(capsys, "customers", "ban", alice, "--reason", "r", "--db", store_url)
+    assert code == 0, err
+    code, out, err = run(
+        capsys, "customers", "edit", alice, "--name", "Al", "--json", "--db", store_url
+    )
+    assert code == 0, err
+    assert json.loads(out)["username"] == "Al"
+    code, out, _ = run(capsys, "customers", "history", alice, "--json", "--db", store_url)
+    actions = [entry["action"] for entry in json.loads(out)]
+    assert actions[0] == "customer.edit"
+    assert len(actions) == 4

@@ -16,6 +16,8 @@ from storeadmin.cli import render
 from storeadmin.cli.common import EXIT_INVALID, EXIT_OK, fail, print_json
 from storeadmin.cli.customers import (
     add_json,
+    find_product,
+    find_servers,
     leaf,
     metadata_map,
     parse_id,
@@ -26,11 +28,9 @@ from storeadmin.config import Settings
 from storeadmin.core.errors import AlreadyDone, Invalid, NotFound
 from storeadmin.core.models import (
     CommandStage,
-    GameServer,
     InventoryItem,
     MetadataField,
     Platform,
-    Product,
     TokenState,
 )
 from storeadmin.core.service import StoreService
@@ -333,40 +333,6 @@ def _change_metadata(args: argparse.Namespace, settings: Settings, value: str | 
 
 
 # ---------------------------------------------------------------- entitlements
-
-
-def find_product(products: tuple[Product, ...], text: str) -> Product:
-    """A product by ID, slug or exact name (case-insensitive)."""
-    wanted = text.strip().casefold()
-    if wanted.isascii() and wanted.isdigit():
-        for product in products:
-            if product.id == int(wanted):
-                return product
-    for attribute in ("slug", "name"):
-        matches = [p for p in products if getattr(p, attribute).casefold() == wanted]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            ids = ", ".join(str(p.id) for p in matches)
-            raise Invalid({"product": "ambiguous"}, f"{len(matches)} products are named "
-                          f"{render.safe(text)!r} (IDs {ids}): give the ID")  # fmt: skip
-    raise NotFound(f"no product with ID, slug or name {render.safe(text)!r}")
-
-
-def find_servers(servers: tuple[GameServer, ...], texts: list[str]) -> list[int]:
-    """Game server IDs from IDs or names (case-insensitive)."""
-    found: list[int] = []
-    for text in texts:
-        wanted = text.strip().casefold()
-        match = [s for s in servers if str(s.id) == wanted] or [
-            s for s in servers if s.name.casefold() == wanted
-        ]
-        if len(match) != 1:
-            problem = "no" if not match else "more than one"
-            raise NotFound(f"{problem} game server with ID or name {render.safe(text)!r}")
-        if match[0].id not in found:
-            found.append(match[0].id)
-    return found
 
 
 def _assign(args: argparse.Namespace, settings: Settings) -> int:

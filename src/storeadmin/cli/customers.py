@@ -18,9 +18,9 @@ from storeadmin.cli import render
 from storeadmin.cli.common import EXIT_OK, open_store, print_json
 from storeadmin.cli.jsonable import to_jsonable
 from storeadmin.config import Settings
-from storeadmin.core.errors import Invalid
+from storeadmin.core.errors import Invalid, NotFound
 from storeadmin.core.identifiers import profile_url
-from storeadmin.core.models import MetadataField, Platform
+from storeadmin.core.models import GameServer, MetadataField, Platform, Product
 from storeadmin.core.service import StoreService
 from storeadmin.core.validation import parse_when
 
@@ -108,6 +108,40 @@ def profile_link(platform: Platform, external_id: str) -> str | None:
         return None
 
 
+def find_product(products: tuple[Product, ...], text: str) -> Product:
+    """A product by ID, slug or exact name (case-insensitive)."""
+    wanted = text.strip().casefold()
+    if wanted.isascii() and wanted.isdigit():
+        for product in products:
+            if product.id == int(wanted):
+                return product
+    for attribute in ("slug", "name"):
+        matches = [p for p in products if getattr(p, attribute).casefold() == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            ids = ", ".join(str(p.id) for p in matches)
+            raise Invalid({"product": "ambiguous"}, f"{len(matches)} products are named "
+                          f"{render.safe(text)!r} (IDs {ids}): give the ID")  # fmt: skip
+    raise NotFound(f"no product with ID, slug or name {render.safe(text)!r}")
+
+
+def find_servers(servers: tuple[GameServer, ...], texts: list[str]) -> list[int]:
+    """Game server IDs from IDs or names (case-insensitive)."""
+    found: list[int] = []
+    for text in texts:
+        wanted = text.strip().casefold()
+        match = [s for s in servers if str(s.id) == wanted] or [
+            s for s in servers if s.name.casefold() == wanted
+        ]
+        if len(match) != 1:
+            problem = "no" if not match else "more than one"
+            raise NotFound(f"{problem} game server with ID or name {render.safe(text)!r}")
+        if match[0].id not in found:
+            found.append(match[0].id)
+    return found
+
+
 # ---------------------------------------------------------------- registration
 
 
@@ -156,7 +190,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     render.console().print(render.search_table(page.items))
     if page.has_more:
-        render.note(f"showing the first {len(page.items)}: narrow the search or raise --limit")
+        hint = " or raise --limit" if len(page.items) >= args.limit else ""
+        render.note(f"showing the first {len(page.items)} matches: narrow the search{hint}")
     return EXIT_OK
 
 
