@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from storeadmin.config import Settings
 from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound, StoreError, Unavailable
+from storeadmin.core.text import display_safe
 
 if TYPE_CHECKING:
     from storeadmin.data.sql_service import SqlStoreService
@@ -24,7 +25,7 @@ EXIT_UNAVAILABLE = 4
 
 def fail(message: str, code: int) -> int:
     """Print one line on stderr and return the exit code."""
-    print(f"storeadmin: {message}", file=sys.stderr)
+    print(f"storeadmin: {display_safe(message, max_length=500)}", file=sys.stderr)
     return code
 
 
@@ -42,7 +43,10 @@ def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) 
     try:
         return handler(args, settings)
     except AlreadyDone as error:
-        print(f"storeadmin: {error} (nothing changed)", file=sys.stderr)
+        print(
+            f"storeadmin: {display_safe(str(error), max_length=500)} (nothing changed)",
+            file=sys.stderr,
+        )
         return EXIT_OK
     except (Invalid, NotFound) as error:
         return fail(str(error), EXIT_INVALID)
@@ -62,5 +66,6 @@ def print_json(data: Any) -> None:
     """Write ``data`` as JSON to stdout (datetimes as ISO 8601, Money as minor units)."""
     from storeadmin.cli.jsonable import to_jsonable
 
-    json.dump(to_jsonable(data), sys.stdout, ensure_ascii=False, indent=2)
+    # ASCII escapes keep C1 controls and bidi overrides from data off the terminal.
+    json.dump(to_jsonable(data), sys.stdout, ensure_ascii=True, indent=2)
     sys.stdout.write("\n")
