@@ -446,3 +446,33 @@ def test_dates_are_utc_aware(svc: SqlStoreService) -> None:
     assert order.created_at.tzinfo is not None
     assert order.created_at == T0
     assert svc.get_customer(cid).customer.first_seen == datetime(2025, 5, 5, tzinfo=UTC)
+
+
+def test_orders_page_plan_uses_the_customer_index(svc: SqlStoreService) -> None:
+    """Page 2 of a big customer's orders is an index range, with no sort and no scan."""
+    if svc.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite plan check; PostgreSQL plans depend on table statistics")
+    from sqlalchemy import event
+    from test_stats import add_orders
+
+    cid = factories.customer(svc.engine, "Whale")
+    add_orders(svc, cid, 500)
+    cursor = svc.list_orders(cid, limit=50).next_cursor
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
+        statements.append((statement, params))
+
+    event.listen(svc.engine, "before_cursor_execute", capture)
+    try:
+        svc.list_orders(cid, limit=50, cursor=cursor)
+    finally:
+        event.remove(svc.engine, "before_cursor_execute", capture)
+    [(sql, params)] = [s for s in statements if "ORDER BY orders.created_at DESC" in s[0]]
+    with svc.engine.connect() as connection:
+        plan = [
+            str(row[-1])
+            for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+        ]
+    assert any("SEARCH orders USING INDEX ix_orders_customer_created" in d for d in plan), plan
+    assert not any("TEMP B-TREE" in d for d in plan), plan

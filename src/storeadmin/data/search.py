@@ -27,7 +27,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, exists, func, or_, select, table, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import Invalid
@@ -170,29 +182,34 @@ def _not_in_prefix(key: str) -> ColumnElement[bool]:
 
 
 def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind]]:
-    session, found = search.session, {}
-    lookups = parse_id_forms(search.text)
-    for kind, number in lookups:
+    """Every exact match, in one round trip (a UNION ALL of primary-key and index seeks)."""
+    parts: list[Select[Any]] = []
+    for kind, number in parse_id_forms(search.text):
+        rank = literal(_EXACT_RANK[kind])
         if kind is MatchKind.CUSTOMER_ID:
-            cid = session.execute(select(C.id).where(C.id == number)).scalar_one_or_none()
+            parts.append(select(C.id.label("cid"), rank.label("rank")).where(C.id == number))
         elif kind is MatchKind.ORDER_ID:
-            cid = session.execute(
-                select(OrderRow.customer_id).where(OrderRow.id == number)
-            ).scalar_one_or_none()
+            parts.append(
+                select(OrderRow.customer_id.label("cid"), rank.label("rank")).where(
+                    OrderRow.id == number
+                )
+            )
         else:
-            cid = session.execute(
-                select(SubscriptionRow.customer_id).where(SubscriptionRow.id == number)
-            ).scalar_one_or_none()
-        if cid is not None:
-            found.setdefault(int(cid), kind)
-    candidates = external_candidates(search.text)
-    for cid in session.execute(
-        select(C.id).where(C.external_id.in_(candidates)).order_by(C.id)
-    ).scalars():
-        kind = found.get(int(cid))
-        if kind is None or _EXACT_RANK[MatchKind.EXTERNAL_ID] < _EXACT_RANK[kind]:
-            found[int(cid)] = MatchKind.EXTERNAL_ID
-    return sorted((_EXACT_RANK[kind], cid, kind) for cid, kind in found.items())
+            parts.append(
+                select(SubscriptionRow.customer_id.label("cid"), rank.label("rank")).where(
+                    SubscriptionRow.id == number
+                )
+            )
+    parts.append(
+        select(C.id.label("cid"), literal(_EXACT_RANK[MatchKind.EXTERNAL_ID]).label("rank")).where(
+            C.external_id.in_(external_candidates(search.text))
+        )
+    )
+    best: dict[int, int] = {}
+    for cid, rank in search.session.execute(union_all(*parts)):
+        best[int(cid)] = min(int(rank), best.get(int(cid), int(rank)))
+    kinds = {rank: kind for kind, rank in _EXACT_RANK.items()}
+    return sorted((rank, cid, kinds[rank]) for cid, rank in best.items())
 
 
 def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
@@ -213,52 +230,49 @@ def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> lis
 
 
 def metadata_keys(session: Session) -> list[str]:
-    """Distinct metadata keys by a loose index scan: one index seek per key."""
+    """Distinct metadata keys by a loose index scan: one index seek per key, one statement."""
     m = MetadataRow
-    keys: list[str] = []
-    current = session.execute(select(func.min(m.key))).scalar_one_or_none()
-    while current is not None and len(keys) <= MAX_METADATA_KEYS:
-        keys.append(current)
-        current = session.execute(
-            select(func.min(m.key)).where(m.key > current)
-        ).scalar_one_or_none()
-    return keys
+    keys = select(func.min(m.key).label("k")).cte("meta_keys", recursive=True)
+    step = select(select(func.min(m.key)).where(m.key > keys.c.k).scalar_subquery()).where(
+        keys.c.k.is_not(None)
+    )
+    keys = keys.union_all(step)
+    query = select(keys.c.k).where(keys.c.k.is_not(None)).limit(MAX_METADATA_KEYS + 1)
+    return [str(k) for k in session.execute(query).scalars()]
 
 
-def _meta_condition(search: _Search, customer_id: Any) -> ColumnElement[bool] | None:
-    """Metadata rows of ``customer_id`` whose value equals the input, or None if impossible."""
-    if len(search.text) > 1024:
-        return None
+def _searchable_keys(search: _Search) -> list[str]:
+    """Metadata keys to look the input up under; empty when no value can match."""
+    if len(search.text) > 1024:  # longer than any stored value
+        return []
     if search.meta_keys is None:
         search.meta_keys = metadata_keys(search.session)
-    if not search.meta_keys:
-        return None
+    return search.meta_keys
+
+
+def _meta_match(search: _Search, customer_id: Any, keys: list[str]) -> ColumnElement[bool]:
     m = MetadataRow
     condition = (m.customer_id == customer_id) & (m.value == search.text)
-    if len(search.meta_keys) <= MAX_METADATA_KEYS:
+    if len(keys) <= MAX_METADATA_KEYS:
         # Leading the (key, value) index with the key keeps this a seek per key.
-        condition = condition & m.key.in_(search.meta_keys)
+        condition = condition & m.key.in_(keys)
     return condition
 
 
 def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    keys = _searchable_keys(search)
+    if not keys:
+        return []
     m = MetadataRow
-    if len(search.text) > 1024:
-        return []
-    if search.meta_keys is None:
-        search.meta_keys = metadata_keys(search.session)
-    if not search.meta_keys:
-        return []
     query = select(m.customer_id).where(m.value == search.text).distinct()
-    if len(search.meta_keys) <= MAX_METADATA_KEYS:
-        query = query.where(m.key.in_(search.meta_keys))
+    if len(keys) <= MAX_METADATA_KEYS:
+        query = query.where(m.key.in_(keys))
     if search.exact:
         query = query.where(m.customer_id.not_in(search.exact_ids))
     if after is not None:
         query = query.where(m.customer_id > int_key(after.get("c")))
-    ids = [
-        int(c) for c in search.session.execute(query.order_by(m.customer_id).limit(want)).scalars()
-    ]
+    query = query.order_by(m.customer_id).limit(want)
+    ids = [int(c) for c in search.session.execute(query).scalars()]
     rows = _rows_by_id(search.session, ids)
     return [_Hit(rows[c], MatchKind.METADATA, {"p": "meta", "c": c}) for c in ids if c in rows]
 
@@ -270,9 +284,9 @@ def _exclude_earlier(search: _Search, query: Select[Any]) -> Select[Any]:
     """Leave out customers the exact and metadata phases already returned."""
     if search.exact:
         query = query.where(C.id.not_in(search.exact_ids))
-    meta = _meta_condition(search, C.id)
-    if meta is not None:
-        query = query.where(~exists().where(meta))
+    keys = _searchable_keys(search)
+    if keys:
+        query = query.where(~exists().where(_meta_match(search, C.id, keys)))
     return query
 
 
