@@ -1,0 +1,82 @@
+"""The ℹ modal: every command attempt of one inventory item, exactly as sent."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from storeadmin.core.models import CommandAttempt, InventoryItem
+from storeadmin.core.service import StoreService
+from storeadmin.screens.detail_modal import DetailModal
+from storeadmin.widgets.cells import plain
+from storeadmin.widgets.detail_format import status_cell, text_or_dash, when
+from storeadmin.widgets.paged_table import PagedTable, Row
+from storeadmin.widgets.tab_base import first_page_only
+
+COLUMNS = ("Server", "Command", "Stage", "Status", "Queued", "Executed", "Error")
+
+
+def attempt_row(attempt: CommandAttempt) -> Row:
+    """One attempt as a table row; the command is plain text, never markup."""
+    return (
+        str(attempt.id),
+        (
+            plain(attempt.server_name, max_length=30),
+            plain(attempt.command, max_length=200),
+            attempt.stage.value.replace("_", " "),
+            status_cell(attempt.status),
+            when(attempt.queued_at),
+            when(attempt.executed_at),
+            text_or_dash(attempt.error, max_length=80),
+        ),
+    )
+
+
+class CommandModal(DetailModal):
+    """Game server, command, stage, status, queued/executed times and error of each attempt."""
+
+    GROUP: ClassVar[str] = "commands"
+
+    def __init__(self, item: InventoryItem) -> None:
+        super().__init__()
+        self.item = item
+
+    def title_text(self) -> Text:
+        """``Commands · VIP Rank (item #12)``."""
+        return Text.assemble(
+            "Commands · ",
+            plain(self.item.product_name, max_length=60),
+            (f"  (item #{self.item.id})", "dim"),
+        )
+
+    def compose_body(self) -> ComposeResult:
+        """The attempts table and a summary line."""
+        yield PagedTable(id="commands-table")
+        yield Static("", id="commands-summary", markup=False)
+
+    def on_mount(self) -> None:
+        """Columns first, then the fetch."""
+        self.query_one(PagedTable).add_columns(*COLUMNS)
+        super().on_mount()
+
+    def fetch(self, service: StoreService) -> object:
+        """Every attempt of the item, oldest first."""
+        return service.list_command_attempts(self.item.id)
+
+    def show(self, result: object) -> None:
+        """Fill the table (capped like every table) and count the attempts."""
+        attempts: tuple[CommandAttempt, ...] = result  # type: ignore[assignment]
+        page = first_page_only(attempts)
+        self.query_one(PagedTable).show_first_page(
+            [attempt_row(a) for a in page.items], has_more=False
+        )
+        if not attempts:
+            summary = "No commands were queued for this item."
+        else:
+            summary = f"{len(attempts)} command attempt{'s' if len(attempts) != 1 else ''}"
+            if len(page.items) < len(attempts):
+                summary += f" (showing the first {len(page.items)})"
+        self.query_one("#commands-summary", Static).update(Text(summary, style="dim"))

@@ -1,0 +1,227 @@
+"""The customer details screen: a stats header and five lazily loaded tabs.
+
+The screen orchestrates: it loads the header in worker group ``header``, tells a
+tab to load the first time it is shown (each tab runs its own worker groups), and
+opens the read-only modals when a tab asks to open a row. Widgets never call each
+other; the palette runs the screen's actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscription
+from storeadmin.core.service import StoreService
+from storeadmin.core.text import display_safe
+from storeadmin.screens.command_modal import CommandModal
+from storeadmin.screens.details_commands import TAB_TITLES, DetailsCommands
+from storeadmin.screens.order_modal import OrderModal
+from storeadmin.screens.subscription_modal import SubscriptionModal
+from storeadmin.widgets.history_tab import HistoryTab
+from storeadmin.widgets.host import host
+from storeadmin.widgets.inventory_tab import InventoryTab
+from storeadmin.widgets.metadata_tab import MetadataTab
+from storeadmin.widgets.orders_tab import OrdersTab
+from storeadmin.widgets.paged_table import PagedTable
+from storeadmin.widgets.stats_header import StatsHeader
+from storeadmin.widgets.status_filter import FilteredTab
+from storeadmin.widgets.subscriptions_tab import SubscriptionsTab
+from storeadmin.widgets.tab_base import PagedTab
+
+TAB_IDS = tuple(tab_id for tab_id, _ in TAB_TITLES)
+OPENABLE_TABS = ("inventory", "orders", "subscriptions")
+"""Tabs whose rows open a modal with Enter."""
+FILTER_TABS = ("orders", "subscriptions")
+_TABS_GROUP = Binding.Group("Tabs", compact=True)
+
+
+class CustomerDetailsScreen(Screen[None]):
+    """Everything about one customer: header figures, inventory, orders, subscriptions,
+    metadata and audit history."""
+
+    CSS_PATH = "customer_details.tcss"
+    COMMANDS: ClassVar = Screen.COMMANDS | {DetailsCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                str(n),
+                f"switch_tab('{tab_id}')",
+                title,
+                group=_TABS_GROUP,
+                tooltip=f"Show the {title} tab",
+                id=f"details.tab.{tab_id}",
+            )
+            for n, (tab_id, title) in enumerate(TAB_TITLES, start=1)
+        ),
+        Binding("enter", "open_selected", "Open", priority=True, tooltip="Open the row"),
+        Binding(
+            "i", "show_commands", "Commands", tooltip="Commands of the item", id="details.commands"
+        ),
+        Binding("f", "filter_status", "Filter", tooltip="Status filter", id="details.filter"),
+        Binding("r", "reload", "Reload", tooltip="Reload header and tab", id="details.reload"),
+        Binding("escape", "back", "Back", tooltip="Back to the search", id="details.back"),
+    ]
+
+    @dataclass
+    class HeaderLoaded(Message):
+        """The header worker fetched the customer."""
+
+        details: CustomerDetails
+
+    def __init__(self, customer_id: int, *, initial_tab: str = "inventory") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.initial_tab = initial_tab if initial_tab in TAB_IDS else "inventory"
+        self.details: CustomerDetails | None = None
+        """The loaded header data (None until it arrives)."""
+        self.sub_title = f"Customer #{customer_id}"
+        # Focus the first tab's table when the screen starts (not the tab bar).
+        self.AUTO_FOCUS = f"#{self.initial_tab}-table"
+
+    def compose(self) -> ComposeResult:
+        """Header, stats header, the five tabs, footer."""
+        yield Header()
+        yield StatsHeader(id="stats")
+        with TabbedContent(initial=self.initial_tab, id="details-tabs"):
+            with TabPane("Inventory", id="inventory"):
+                yield InventoryTab(self.customer_id)
+            with TabPane("Orders", id="orders"):
+                yield OrdersTab(self.customer_id)
+            with TabPane("Subscriptions", id="subscriptions"):
+                yield SubscriptionsTab(self.customer_id)
+            with TabPane("Metadata", id="metadata"):
+                yield MetadataTab(self.customer_id)
+            with TabPane("History", id="history"):
+                yield HistoryTab(self.customer_id)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the header and the first tab."""
+        self._load_header(host(self).service)
+        tab = self.tab(self.initial_tab)
+        if not tab.loaded:
+            tab.load()
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def active_tab_id(self) -> str:
+        """Id of the tab being shown."""
+        return self.query_one(TabbedContent).active or self.initial_tab
+
+    def tab(self, tab_id: str) -> PagedTab[object]:
+        """The tab body inside the pane ``tab_id``."""
+        return self.query_one(f"TabPane#{tab_id}").query_one(PagedTab)
+
+    # ------------------------------------------------------------ header
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="header", name="loading customer")
+    def _load_header(self, service: StoreService) -> None:
+        """Worker: fetch the customer and its aggregates (never touches widgets)."""
+        details = service.get_customer(self.customer_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.HeaderLoaded(details))
+
+    @on(HeaderLoaded)
+    def _header_loaded(self, event: HeaderLoaded) -> None:
+        self.details = event.details
+        customer = event.details.customer
+        self.sub_title = f"{display_safe(customer.username, max_length=40)} (#{customer.id})"
+        self.query_one(StatsHeader).show(event.details, host(self).now())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed header load: say so in the header (the App reports it)."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.node is self and worker.group == "header":
+            self.query_one(StatsHeader).show_error(f"Could not load customer: {worker.error}")
+
+    # ------------------------------------------------------------ tabs and modals
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Load a tab the first time it is shown."""
+        tab = event.pane.query_one(PagedTab)
+        if not tab.loaded:
+            tab.load()
+        self.refresh_bindings()
+
+    @on(PagedTab.OpenRequested)
+    def _open_requested(self, event: PagedTab.OpenRequested) -> None:
+        """Open the modal that belongs to the chosen row."""
+        item = event.item
+        if isinstance(item, InventoryItem):
+            self.app.push_screen(CommandModal(item))
+        elif isinstance(item, Order):
+            self.app.push_screen(OrderModal(item.id))
+        elif isinstance(item, Subscription):
+            self.app.push_screen(SubscriptionModal(item.id))
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer i / f / Enter only where they do something."""
+        if action == "show_commands":
+            return self.active_tab_id == "inventory"
+        if action == "filter_status" and not parameters:
+            return self.active_tab_id in FILTER_TABS
+        if action == "open_selected":
+            focused = self.focused
+            return (
+                isinstance(focused, PagedTable)
+                and isinstance(focused.parent, PagedTab)
+                and self.active_tab_id in OPENABLE_TABS
+            )
+        return True
+
+    def action_switch_tab(self, tab_id: str) -> None:
+        """Show a tab and put the cursor in its table."""
+        if tab_id not in TAB_IDS:
+            return
+        self.query_one(TabbedContent).active = tab_id
+        self.tab(tab_id).table.focus()
+
+    def action_open_selected(self) -> None:
+        """Enter: open the highlighted row of the active tab."""
+        self.tab(self.active_tab_id).request_open()
+
+    def action_show_commands(self) -> None:
+        """``i``: the command modal of the highlighted inventory item."""
+        self.tab("inventory").request_open()
+
+    def action_filter_status(self, tab_id: str | None = None) -> None:
+        """``f``: focus the status filter (from the palette: switch there and open it)."""
+        target = tab_id or self.active_tab_id
+        if target not in FILTER_TABS:
+            return
+        tab = self.tab(target)
+        if not isinstance(tab, FilteredTab):
+            return
+        if tab_id is not None:
+            self.query_one(TabbedContent).active = tab_id
+        tab.status_filter.focus()
+        if tab_id is not None:
+            tab.status_filter.expanded = True
+
+    def action_reload(self) -> None:
+        """``r``: reload the header and the active tab; other tabs reload when next shown."""
+        self._load_header(host(self).service)
+        active = self.active_tab_id
+        for tab_id in TAB_IDS:
+            tab = self.tab(tab_id)
+            if tab_id == active:
+                tab.load()
+            else:
+                tab.loaded = False
+
+    def action_back(self) -> None:
+        """``escape``: back to the search screen, which kept its state."""
+        self.dismiss(None)

@@ -1,0 +1,73 @@
+"""History tab: the customer's audit entries, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+
+from storeadmin.core.models import AuditEntry, Page
+from storeadmin.core.service import StoreService
+from storeadmin.widgets.cells import plain
+from storeadmin.widgets.detail_format import text_or_dash, when
+from storeadmin.widgets.tab_base import PAGE_SIZE, Fetch, PagedTab
+
+SUMMARY_LENGTH = 70
+"""Longest before→after summary shown in a cell."""
+
+
+def _short(value: object, limit: int = 24) -> str:
+    """A compact form of one audited value."""
+    text = "∅" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def change_summary(before: Mapping[str, object] | None, after: Mapping[str, object] | None) -> str:
+    """``name: Bob → Rob; ban: ∅ → cheating``: the fields that changed, in key order."""
+    before, after = before or {}, after or {}
+    parts = [
+        f"{key}: {_short(before.get(key))} → {_short(after.get(key))}"
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    ]
+    return "; ".join(parts)
+
+
+class HistoryTab(PagedTab[AuditEntry]):
+    """When, who, action, target, reason and what changed."""
+
+    GROUP: ClassVar[str] = "history"
+    NOUN: ClassVar[str] = "entries"
+    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = (
+        ("When", 16),
+        ("Who", None),
+        ("Action", None),
+        ("Target", None),
+        ("Reason", None),
+        ("Change", None),
+    )
+
+    def make_fetch(self) -> Fetch[AuditEntry]:
+        """Audit entries newest first."""
+        customer_id = self.customer_id
+
+        def fetch(service: StoreService, cursor: str | None) -> Page[AuditEntry]:
+            return service.list_audit(customer_id, limit=PAGE_SIZE, cursor=cursor)
+
+        return fetch
+
+    def row_key(self, item: AuditEntry) -> str:
+        """The entry id."""
+        return str(item.id)
+
+    def row_cells(self, item: AuditEntry) -> Sequence[Text | str]:
+        """Every value from data shown plain."""
+        return (
+            when(item.at),
+            plain(item.actor, max_length=24),
+            plain(item.action, max_length=24),
+            plain(f"{item.target_type} {item.target_id}", max_length=30),
+            text_or_dash(item.reason, max_length=40),
+            plain(change_summary(item.before, item.after), max_length=SUMMARY_LENGTH),
+        )

@@ -1,0 +1,171 @@
+"""The details screen's stats header: who the customer is and what they are worth.
+
+Attributes down: the screen calls :meth:`StatsHeader.show` with the loaded
+``CustomerDetails``. Every value from data goes through ``cells.plain``; the labels
+and the BANNED badge are our own Text, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import Sparkline, Static
+
+from storeadmin.core.identifiers import profile_url
+from storeadmin.core.models import Ban, CustomerDetails, Platform
+from storeadmin.core.text import display_safe
+from storeadmin.core.timefmt import format_local, relative
+from storeadmin.widgets.cells import badge, plain
+
+SPARKLINE_MIN_WIDTH = 100
+"""Below this width the spend sparkline is hidden to leave room for the figures."""
+
+PLATFORM_LABELS = {
+    Platform.STEAM: "Steam",
+    Platform.MINECRAFT: "Minecraft",
+    Platform.XBOX: "Xbox",
+    Platform.OTHER: "Other",
+}
+
+
+def _figure(label: str, value: str) -> Text:
+    """``Net spent $12.00``: a dim label and a bold value."""
+    return Text.assemble((f"{label} ", "dim"), (value, "bold"))
+
+
+def ban_text(ban: Ban) -> Text:
+    """`` BANNED  reason · until 2026-02-01 12:00 · by alice``."""
+    until = "permanent" if ban.expires_at is None else f"until {format_local(ban.expires_at)}"
+    return Text.assemble(
+        badge("BANNED", "bold white on red"),
+        " ",
+        plain(ban.reason or "no reason given", max_length=120),
+        (f" · {until} · by ", "red"),
+        plain(ban.banned_by, max_length=40),
+    )
+
+
+class StatsHeader(Horizontal):
+    """Name, profile link, IDs, first seen, money figures, ban banner and spend sparkline."""
+
+    DEFAULT_CSS = """
+    StatsHeader {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    StatsHeader > #stats-main {
+        width: 1fr;
+        height: auto;
+    }
+    StatsHeader #stats-ban {
+        display: none;
+        color: $error;
+    }
+    StatsHeader #stats-ban.-banned {
+        display: block;
+    }
+    StatsHeader > #stats-spend {
+        width: 40;
+        height: auto;
+        padding: 0 0 0 2;
+    }
+    StatsHeader > #stats-spend.-hidden {
+        display: none;
+    }
+    StatsHeader #stats-spend-label {
+        color: $text-muted;
+    }
+    StatsHeader Sparkline {
+        height: 2;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._has_spend = False
+
+    def compose(self) -> ComposeResult:
+        """Text lines on the left, the spend sparkline on the right."""
+        with Vertical(id="stats-main"):
+            yield Static("Loading customer…", id="stats-name", markup=False)
+            yield Static("", id="stats-ids", markup=False)
+            yield Static("", id="stats-figures", markup=False)
+            yield Static("", id="stats-ban", markup=False)
+        with Vertical(id="stats-spend", classes="-hidden"):
+            yield Static("", id="stats-spend-label", markup=False)
+            yield Sparkline([], id="stats-sparkline")
+
+    def show(self, details: CustomerDetails, now: datetime) -> None:
+        """Fill every line from ``details``; ``now`` anchors "3 months ago"."""
+        customer, stats = details.customer, details.stats
+        url = profile_url(customer.platform, customer.external_id)
+        name = Text.assemble(plain(customer.username, style="bold", max_length=64), "  ")
+        if url:
+            # Built by profile_url from a validated ID, shown as text (not a markup link).
+            name.append(url, style="underline")
+        else:
+            name.append("no public profile", style="dim")
+        self.query_one("#stats-name", Static).update(name)
+
+        ids = Text.assemble(
+            (f"{PLATFORM_LABELS.get(customer.platform, customer.platform.value)} ", "dim"),
+            plain(customer.external_id, max_length=64),
+            ("  ·  first seen ", "dim"),
+            format_local(customer.first_seen),
+            (f" ({relative(customer.first_seen, now)})", "dim"),
+            ("  ·  ", "dim"),
+            (f"#{customer.id}", "dim"),
+        )
+        self.query_one("#stats-ids", Static).update(ids)
+
+        figures = Text("   ").join(
+            [
+                _figure("Net spent", stats.total_spent_net.format()),
+                _figure("MRR", stats.mrr.format()),
+                _figure("Payments", str(stats.total_payments)),
+                _figure("Active subs", str(stats.active_subscriptions)),
+            ]
+        )
+        self.query_one("#stats-figures", Static).update(figures)
+
+        ban_line = self.query_one("#stats-ban", Static)
+        ban_line.set_class(customer.ban is not None, "-banned")
+        ban_line.update(ban_text(customer.ban) if customer.ban else "")
+        self.set_class(customer.ban is not None, "-banned")
+
+        self._show_spend(details)
+
+    def show_error(self, message: str) -> None:
+        """The header could not load: say so where the name would be."""
+        self.query_one("#stats-name", Static).update(
+            Text(display_safe(message, max_length=200), style="bold red")
+        )
+
+    def _show_spend(self, details: CustomerDetails) -> None:
+        points = details.spend_by_month
+        self._has_spend = len(points) >= 2
+        if self._has_spend:
+            peak = max(points, key=lambda point: point.amount.amount)
+            self.query_one("#stats-spend-label", Static).update(
+                Text.assemble(
+                    ("Spend ", "dim"),
+                    f"{points[0].month}→{points[-1].month}",
+                    (" · max ", "dim"),
+                    peak.amount.format(),
+                )
+            )
+            self.query_one(Sparkline).data = [max(p.amount.amount, 0) for p in points]
+        self._update_spend_visibility()
+
+    def on_resize(self, event: Resize) -> None:
+        """Hide the sparkline when the terminal is narrow."""
+        self._update_spend_visibility()
+
+    def _update_spend_visibility(self) -> None:
+        wide = self.size.width >= SPARKLINE_MIN_WIDTH
+        self.query_one("#stats-spend").set_class(not (wide and self._has_spend), "-hidden")
