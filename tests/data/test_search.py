@@ -9,7 +9,7 @@ from tests import factories
 
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import CustomerSummary, MatchKind
-from storeadmin.data.search import escape_like, fts_phrase, parse_id_forms, prefix_upper_bound
+from storeadmin.data.search_terms import escape_like, fts_phrase, parse_id_forms, prefix_upper_bound
 from storeadmin.data.sql_service import SqlStoreService
 
 STEAM64 = "76561197960287930"

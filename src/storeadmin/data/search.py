@@ -21,7 +21,6 @@ one grouped query. Every value reaches SQL as a bound parameter.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,6 +46,13 @@ from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
 from storeadmin.core.money import Money
 from storeadmin.data.paging import decode_cursor, encode_cursor, int_key
 from storeadmin.data.schema import CustomerRow, MetadataRow, OrderRow, SubscriptionRow
+from storeadmin.data.search_terms import (
+    escape_like,
+    external_candidates,
+    fts_phrase,
+    parse_id_forms,
+    prefix_upper_bound,
+)
 from storeadmin.data.stats import active_subscribers, net_spent_by_customer
 
 SUBSTRING_MIN_CHARS = 3
@@ -55,17 +61,7 @@ SUBSTRING_MIN_CHARS = 3
 MAX_METADATA_KEYS = 200
 """More distinct metadata keys than this and the value lookup ignores keys (a scan)."""
 
-_MAX_ID = 2**63 - 1
 _CURSOR_KIND = "search"
-_ID_FORMS = (
-    (
-        re.compile(r"^[0-9]+$"),
-        (MatchKind.CUSTOMER_ID, MatchKind.ORDER_ID, MatchKind.SUBSCRIPTION_ID),
-    ),
-    (re.compile(r"^(?:c|cust|customer)\s*#?\s*([0-9]+)$", re.I), (MatchKind.CUSTOMER_ID,)),
-    (re.compile(r"^(?:#|o|order)\s*#?\s*([0-9]+)$", re.I), (MatchKind.ORDER_ID,)),
-    (re.compile(r"^(?:s|sub|subscription)\s*#?\s*([0-9]+)$", re.I), (MatchKind.SUBSCRIPTION_ID,)),
-)
 _EXACT_RANK = {
     MatchKind.CUSTOMER_ID: 0,
     MatchKind.EXTERNAL_ID: 1,
@@ -111,57 +107,6 @@ class _Search:
     def exact_ids(self) -> list[int]:
         """Customer ids of the exact phase."""
         return [cid for _, cid, _ in self.exact]
-
-
-def parse_id_forms(text: str) -> list[tuple[MatchKind, int]]:
-    """The (kind, id) lookups that ``text`` asks for: ``123`` is any kind, ``#123`` an order."""
-    for pattern, kinds in _ID_FORMS:
-        match = pattern.match(text)
-        if match is None:
-            continue
-        digits = match.group(1) if match.groups() else match.group(0)
-        number = int(digits)
-        if number < 1 or number > _MAX_ID:
-            return []
-        return [(kind, number) for kind in kinds]
-    return []
-
-
-def external_candidates(text: str) -> list[str]:
-    """Every canonical external ID ``text`` could be, plus the text itself."""
-    values: list[str] = []
-    try:
-        from storeadmin.core.identifiers import identifier_candidates
-
-        values = [value for _platform, value in identifier_candidates(text)]
-    except (NotImplementedError, ValueError):
-        # The parser is optional for search: no candidates just means no ID match.
-        values = []
-    values.append(text)
-    return [v for v in dict.fromkeys(values) if 0 < len(v) <= 100]
-
-
-def prefix_upper_bound(prefix: str) -> str | None:
-    """The smallest string above every string that starts with ``prefix`` (code point order)."""
-    chars = list(prefix)
-    while chars:
-        last = ord(chars.pop())
-        if last < 0x10FFFF:
-            nxt = last + 1
-            if 0xD800 <= nxt <= 0xDFFF:  # surrogates cannot be stored as UTF-8
-                nxt = 0xE000
-            return "".join(chars) + chr(nxt)
-    return None
-
-
-def escape_like(text: str) -> str:
-    """``text`` with LIKE wildcards escaped for ``ESCAPE '\\'``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def fts_phrase(text: str) -> str:
-    """``text`` as one quoted FTS5 string (double quotes doubled), taken literally."""
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _in_prefix(key: str) -> ColumnElement[bool]:
