@@ -100,12 +100,18 @@ def test_customer_order_and_subscription_ids(service: SqlStoreService) -> None:
     assert (hit.id, hit.matched_by) == (third, MatchKind.SUBSCRIPTION_ID)
     assert service.search_customers("c999").items == ()
 
-    # Plain digits try every kind; customer id first, each customer once.
-    results = service.search_customers(str(oid)).items
-    kinds = {r.id: r.matched_by for r in results}
-    assert kinds[oid] is MatchKind.CUSTOMER_ID if oid in (first, second, third) else True
-    assert results[0].matched_by.is_exact
-    assert len(_ids(list(results))) == len(set(_ids(list(results))))
+    # Plain digits try every kind: customer id, then order, then subscription; each
+    # customer once, under its best kind.
+    assert (first, second, third) == (1, 2, 3)
+    assert [(r.id, r.matched_by) for r in service.search_customers("1").items] == [
+        (first, MatchKind.CUSTOMER_ID),
+        (third, MatchKind.ORDER_ID),  # order 1; subscription 1 is also third's
+    ]
+    assert [(r.id, r.matched_by) for r in service.search_customers("2").items] == [
+        (second, MatchKind.CUSTOMER_ID),
+        (third, MatchKind.ORDER_ID),
+        (first, MatchKind.SUBSCRIPTION_ID),
+    ]
 
 
 def test_external_id_in_any_form(service: SqlStoreService) -> None:
