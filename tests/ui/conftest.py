@@ -1,7 +1,7 @@
 """UI test fixtures: a small deterministic store, the app built around it, and helpers.
 
 Import the plain helpers in a test module of this directory with
-``from conftest import FIXED_NOW, UiStore, make_app, wait_ready`` (pytest loads this
+``from conftest import FIXED_NOW, UiStore, make_app, screen_text, wait_ready`` (pytest loads this
 conftest before it imports the modules beside it). Fixtures: ``ui_store`` (the seeded
 store), ``empty_store_url`` (a migrated store with no customers). Every UI test runs
 with ``TZ=UTC`` and without a blinking input cursor, so screens are reproducible.
@@ -9,6 +9,8 @@ with ``TZ=UTC`` and without a blinking input cursor, so screens are reproducible
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -316,6 +319,17 @@ async def wait_ready(pilot: Pilot[None], *, rounds: int = 20) -> None:
         if not connecting and not busy:
             break
     await pilot.pause()
+
+
+_SVG_TEXT = re.compile(r'<text [^>]*clip-path="url\(#[^)]*-line-(\d+)\)"[^>]*>(.*?)</text>', re.S)
+
+
+def screen_text(app: App[object]) -> str:
+    """What the terminal shows now, as plain text lines (from the SVG screenshot)."""
+    lines: dict[int, list[str]] = {}
+    for number, fragment in _SVG_TEXT.findall(app.export_screenshot()):
+        lines.setdefault(int(number), []).append(html.unescape(fragment).replace("\xa0", " "))
+    return "\n".join("".join(lines[number]) for number in sorted(lines))
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 """(column key, label); the match column is last so narrow terminals cut it first."""
 
-NAME_WIDTH = 28
+NAME_WIDTH = 40
 """Longer names are cut with an ellipsis so the other columns stay on screen."""
 
 BANNED_STYLE = "bold bright_white on red"
