@@ -425,15 +425,16 @@ def test_store_info_never_shows_a_password(store_url: str) -> None:
     url = make_url(store_url)
     if url.get_backend_name() == "sqlite":
         pytest.skip("SQLite URLs carry no password")
-    # The test server trusts local connections, so any password is accepted.
-    secret = url.set(password="s3cr3t-pw")
-    engine = make_engine(secret.render_as_string(hide_password=False))
+    # A server that wants a password gets its own; the test server trusts local
+    # connections, so there any password is accepted.
+    password = url.password or "s3cr3t-pw"
+    engine = make_engine(url.set(password=password).render_as_string(hide_password=False))
     try:
         info = SqlStoreService(engine, actor="alice").store_info()
     finally:
         engine.dispose()
-    assert "s3cr3t-pw" not in info.database
-    assert "s3cr3t-pw" not in repr(info)
+    assert str(password) not in info.database
+    assert str(password) not in repr(info)
     assert url.database in info.database
 
 
