@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from tests import factories
 
-from storeadmin.core.errors import Invalid
+from storeadmin.core.errors import Invalid, Unavailable
 from storeadmin.core.identifiers import canonical_external_id, parse_discord_id
 from storeadmin.core.models import ItemState, OrderStatus, Platform, SubscriptionStatus
 from storeadmin.data import demo
@@ -215,3 +215,11 @@ def test_ensure_demo_store_builds_once(tmp_path: Path, monkeypatch: pytest.Monke
     assert len(calls) == 1
     assert _dump(path, "SELECT count(*) FROM customers") == [(120,)]
     assert not list(path.parent.glob("*.building-*"))
+
+
+def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(Unavailable, match="demo build"):
+        build_demo_store(str(path), customers=100, whale_orders=10)
+    assert path.read_bytes().startswith(b"this is not")

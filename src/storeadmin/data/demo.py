@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,11 @@ from time import perf_counter
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
-from storeadmin.core.errors import Invalid, Unavailable
+from storeadmin.core.errors import Invalid, StoreError, Unavailable
 from storeadmin.data import migrate
+from storeadmin.data.base import redact_text
 from storeadmin.data.demo_load import make_loader
 from storeadmin.data.demo_rows import (
     BATCH_TABLES,
@@ -102,10 +105,11 @@ def build_demo_store(
         "anchor": anchor,
         "whale_orders": whale_orders,
     }
-    if target.get_backend_name() == "sqlite":
-        counts = _build_sqlite(target, force=force, report=report, **options)
-    else:
-        counts = _build_shared(target, force=force, report=report, **options)
+    with _translated(redact_url(target)):
+        if target.get_backend_name() == "sqlite":
+            counts = _build_sqlite(target, force=force, report=report, **options)
+        else:
+            counts = _build_shared(target, force=force, report=report, **options)
     return DemoSummary(
         url=redact_url(target),
         seconds=perf_counter() - started,
@@ -120,8 +124,9 @@ def ensure_demo_store(path: str) -> None:
     if file.exists() and file.stat().st_size > 0:
         engine = make_engine(str(file))
         try:
-            if _store_state(engine) != "empty":
-                return
+            with _translated(str(file)):
+                if _store_state(engine) != "empty":
+                    return
         finally:
             engine.dispose()
     build_demo_store(str(file), customers=DEFAULT_DEMO_CUSTOMERS)
@@ -260,6 +265,26 @@ def _load(
         "audit_entries": c.audit_entries,
         "orders_by_status": dict(sorted(c.by_status.items())),
     }
+
+
+@contextlib.contextmanager
+def _translated(where: str) -> Iterator[None]:
+    """Database errors (through SQLAlchemy or the raw drivers) as one clear Unavailable."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error) as error:
+        raise Unavailable(f"demo build on {where} failed: {_first_line(error)}") from error
+    except Exception as error:
+        if type(error).__module__.startswith("psycopg"):
+            raise Unavailable(f"demo build on {where} failed: {_first_line(error)}") from error
+        raise
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return redact_text(lines[0] if lines else type(error).__name__)
 
 
 def _remove_sqlite_files(path: Path) -> None:
