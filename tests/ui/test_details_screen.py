@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 import pytest
-from rich.console import Console
-from rich.text import Text
+from details_helpers import (
+    SIZE,
+    choose_status,
+    open_details,
+    rows,
+    screen,
+    svg,
+    table_of,
+    text_of,
+)
 from sqlalchemy import insert
-from textual.pilot import Pilot
-from textual.widgets import Input, Select, Static, TabbedContent
+from textual.widgets import Input, Static, TabbedContent
 
 import factories
 from conftest import EVIL_MARKUP_NAME, FIXED_NOW, UiStore, make_app, wait_ready
-from storeadmin.app import StoreAdminApp
 from storeadmin.core.errors import Unavailable
 from storeadmin.data.schema import OrderRow
 from storeadmin.data.sql_service import open_service
@@ -22,80 +27,11 @@ from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.details_commands import DetailsCommands
-from storeadmin.screens.order_modal import OrderModal
-from storeadmin.screens.subscription_modal import SubscriptionModal
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.stats_header import StatsHeader
 
-SIZE = (120, 40)
 WHALE_ORDERS = 650
 """More than the 500-row cap, so paging must drop early rows."""
-
-
-# ---------------------------------------------------------------- helpers
-
-
-async def open_details(pilot: Pilot[None], customer_id: int, tab: str = "inventory") -> None:
-    """Open a customer from the (ready) app and wait for the header and first tab."""
-    await wait_ready(pilot)
-    app: StoreAdminApp = pilot.app  # type: ignore[assignment]
-    app.open_customer(customer_id, tab)
-    await pilot.pause()
-    await wait_ready(pilot)
-
-
-def screen(pilot: Pilot[None]) -> CustomerDetailsScreen:
-    """The details screen on top of the stack."""
-    current = pilot.app.screen
-    assert isinstance(current, CustomerDetailsScreen)
-    return current
-
-
-def text_of(pilot: Pilot[None], selector: str) -> str:
-    """The plain text a Static on the current screen shows (Rich tables rendered too)."""
-    content = pilot.app.screen.query_one(selector, Static).content
-    if isinstance(content, str | Text):
-        return str(content)
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    # Grid layouts pad with spaces that depend on widths: compare words, not columns.
-    return " ".join(console.export_text().split())
-
-
-def rows(table: PagedTable) -> list[list[str]]:
-    """Every row's cells as plain strings."""
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-def table_of(pilot: Pilot[None], tab_id: str) -> PagedTable:
-    """The table of a tab."""
-    return screen(pilot).tab(tab_id).table
-
-
-def move_to(table: PagedTable, key: int) -> None:
-    """Put the cursor on the row with ``key``."""
-    table.move_cursor(row=table.get_row_index(str(key)))
-
-
-def svg(pilot: Pilot[None]) -> str:
-    """The current screen as an SVG document (what the terminal would show)."""
-    return pilot.app.export_screenshot()
-
-
-async def choose_status(pilot: Pilot[None], label: str) -> None:
-    """``f``, open the status list, pick ``label`` with the keyboard, wait for the reload."""
-    await pilot.press("f")
-    focused = pilot.app.focused
-    assert isinstance(focused, Select)
-    await pilot.press("enter")
-    # The open list highlights the current choice; move from there to ``label``.
-    values = [value for _, value in focused._options]
-    labels = ["All statuses", *(str(prompt) for prompt, _ in focused._options[1:])]
-    steps = labels.index(label) - values.index(focused.value)
-    for _ in range(abs(steps)):
-        await pilot.press("down" if steps > 0 else "up")
-    await pilot.press("enter")
-    await wait_ready(pilot)
 
 
 def add_whale(url: str) -> int:
@@ -282,95 +218,6 @@ async def test_filter_orders_by_status_lists_only_that_status(ui_store: UiStore)
         ]
         await choose_status(pilot, "All statuses")
         assert table_of(pilot, "orders").row_count == 6
-
-
-async def test_enter_on_order_opens_details_and_escape_closes(ui_store: UiStore) -> None:
-    app = make_app(ui_store.url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_details(pilot, ui_store.alice, tab="orders")
-        move_to(table_of(pilot, "orders"), ui_store.alice_orders["completed"])
-        await pilot.press("enter")
-        await wait_ready(pilot)
-        modal = pilot.app.screen
-        assert isinstance(modal, OrderModal)
-        assert text_of(pilot, "#dialog-title") == f"Order #{ui_store.alice_orders['completed']}"
-        facts = text_of(pilot, "#order-facts")
-        assert "Completed" in facts
-        assert "stripe" in facts
-        assert "2026-10-16 12:00" in facts
-        totals = text_of(pilot, "#order-totals")
-        assert "Subtotal $9.99" in totals
-        assert "Fees $0.59" in totals
-        assert "Refunds $0.00" in totals
-        assert "Total $9.99" in totals
-        lines = rows(modal.query_one(PagedTable))
-        assert lines == [["VIP Rank", "1", "$9.99", "$9.99"]]
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, CustomerDetailsScreen)
-
-
-async def test_subscriptions_filter_and_details_modal(ui_store: UiStore) -> None:
-    app = make_app(ui_store.url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_details(pilot, ui_store.alice, tab="subscriptions")
-        await choose_status(pilot, "Canceled")
-        canceled = rows(table_of(pilot, "subscriptions"))
-        assert [row[0] for row in canceled] == [f"#{ui_store.alice_subscriptions['canceled']}"]
-        table_of(pilot, "subscriptions").focus()
-        await pilot.press("enter")
-        await wait_ready(pilot)
-        assert isinstance(pilot.app.screen, SubscriptionModal)
-        facts = text_of(pilot, "#subscription-facts")
-        assert "too expensive" in facts
-        assert "Canceled" in facts
-        assert "2026-07-31 12:00" in facts  # created 120 days before now, canceled 3 days later
-        await pilot.press("escape")
-        await pilot.pause()
-
-        await choose_status(pilot, "Active")
-        table_of(pilot, "subscriptions").focus()
-        await pilot.press("enter")
-        await wait_ready(pilot)
-        modal = pilot.app.screen
-        assert isinstance(modal, SubscriptionModal)
-        facts = text_of(pilot, "#subscription-facts")
-        assert "Next billing" in facts
-        assert "2026-12-15 12:00" in facts
-        recent = rows(modal.query_one(PagedTable))
-        assert [row[0] for row in recent] == [f"#{ui_store.alice_orders['subscription']}"]
-
-
-async def test_i_on_inventory_lists_the_exact_commands(ui_store: UiStore) -> None:
-    app = make_app(ui_store.url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_details(pilot, ui_store.alice)
-        move_to(table_of(pilot, "inventory"), ui_store.alice_items["revoked"])
-        await pilot.press("i")
-        await wait_ready(pilot)
-        modal = pilot.app.screen
-        assert isinstance(modal, CommandModal)
-        assert "Starter Kit" in text_of(pilot, "#dialog-title")
-        [attempt] = rows(modal.query_one(PagedTable))
-        assert attempt[:4] == [
-            "Rust EU #1",
-            "inventory.giveto 76561198000000001 kit.starter 1",
-            "on purchase",
-            "Failed",
-        ]
-        assert attempt[6] == "server offline"
-        await pilot.press("escape")
-        await pilot.pause()
-
-        # The action-bar button does the same for the highlighted row.
-        move_to(table_of(pilot, "inventory"), ui_store.alice_items["subscription"])
-        await pilot.click("#inventory-commands")
-        await wait_ready(pilot)
-        modal = pilot.app.screen
-        assert isinstance(modal, CommandModal)
-        [attempt] = rows(modal.query_one(PagedTable))
-        assert attempt[1] == "oxide.usergroup add 76561198000000001 vipplus"
-        assert attempt[3] == "Pending"
 
 
 async def test_r_reloads_header_and_active_tab(ui_store: UiStore) -> None:
