@@ -52,7 +52,9 @@ class _ReportingWorkerManager(WorkerManager):
 class StoreAdminApp(App[None]):
     """storeadmin's terminal UI: customer search first, details on Enter."""
 
-    CSS_PATH = "app.tcss"
+    # The default screen's CSS_PATH is not loaded by Textual (only pushed screens'),
+    # so the search screen's stylesheet is loaded here with the app's.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/customer_search.tcss"]
     TITLE = "storeadmin"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -194,7 +196,8 @@ class StoreAdminApp(App[None]):
         self._service = message.service
         self.connecting = False
         self.title = display_safe(message.info.name, max_length=60) or "storeadmin"
-        self.sub_title = display_safe(message.info.database, max_length=80)
+        # The service already redacts; redacting again costs nothing and is a backstop.
+        self.sub_title = database_label(message.info.database)
         search = self._search_screen()
         if search is not None:
             search.service_ready(message.info)
@@ -271,8 +274,8 @@ def database_label(database: str) -> str:
     return display_safe(_URL_PASSWORD.sub(r"\g<head>:***@", database), max_length=120)
 
 
-def run_app(settings: Settings) -> int:
-    """Run the terminal UI on the configured store; returns the process exit code."""
+def build_app(settings: Settings) -> StoreAdminApp:
+    """The app for the configured store; the store is opened later, in a worker."""
     database = settings.database
     admin = settings.admin
     demo = settings.demo
@@ -286,6 +289,11 @@ def run_app(settings: Settings) -> int:
             ensure_demo_store(database)
         return open_service(database, actor=admin)
 
-    app = StoreAdminApp(open_store, demo=demo, database_label=database_label(database))
+    return StoreAdminApp(open_store, demo=demo, database_label=database_label(database))
+
+
+def run_app(settings: Settings) -> int:
+    """Run the terminal UI on the configured store; returns the process exit code."""
+    app = build_app(settings)
     app.run()
     return app.return_code or 0

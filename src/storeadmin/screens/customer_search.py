@@ -54,13 +54,21 @@ EMPTY_STORE_TEXT = (
 _OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
 
 
+class SearchInput(Input):
+    """The search field: Down leaves it for the results, Enter opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.focus_results", "Results", tooltip="Move into the results"),
+        Binding("enter", "submit", "Open", tooltip="Open an exact ID match, else the results"),
+    ]
+
+
 class CustomerSearchScreen(Screen[None]):
     """Find a customer: search as you type, page through results, open one."""
 
-    CSS_PATH = "customer_search.tcss"
+    # customer_search.tcss is loaded by the App: Textual skips CSS_PATH of a default screen.
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "focus_results", "Results", tooltip="Move into the results"),
         Binding("slash", "focus_search", "Search", tooltip="Back to the search field"),
         Binding("escape", "escape", "Clear", tooltip="Clear the query / back to the search"),
         Binding("q", "quit_app", "Quit", tooltip="Quit storeadmin"),
@@ -106,7 +114,7 @@ class CustomerSearchScreen(Screen[None]):
         """Header, search input, status line, results (or a start-up / empty view), footer."""
         app: StoreAdminApp = self.app  # type: ignore[assignment]
         yield Header()
-        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield SearchInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Static("", id="status")
         with ContentSwitcher(initial="connecting", id="body"):
             with Vertical(id="connecting"):
@@ -141,7 +149,8 @@ class CustomerSearchScreen(Screen[None]):
     # ------------------------------------------------------------ searching
 
     def _query(self) -> str:
-        return self.query_one("#query", Input).value.strip()
+        field = self.query_one_optional("#query", Input)
+        return "" if field is None else field.value.strip()
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
@@ -154,7 +163,7 @@ class CustomerSearchScreen(Screen[None]):
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        if not self._connected:
+        if not self._connected or self.query_one_optional(SearchResults) is None:
             return
         app: StoreAdminApp = self.app  # type: ignore[assignment]
         self._generation += 1
@@ -246,7 +255,9 @@ class CustomerSearchScreen(Screen[None]):
         self._set_status(f"Newest customers: {count}" if not query else count)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
-        status = self.query_one("#status", Static)
+        status = self.query_one_optional("#status", Static)
+        if status is None:  # a late answer while the app shuts down
+            return
         status.update(Text(text))
         status.set_class(error, "-error")
 
@@ -324,20 +335,18 @@ class CustomerSearchScreen(Screen[None]):
         self.query_one("#query", Input).focus()
 
     def action_escape(self) -> None:
-        """Esc: in the field, clear it; on the results, go back to the field."""
+        """Esc in the field: clear it (on the results, Esc is the table's key)."""
         field = self.query_one("#query", Input)
-        if field.has_focus:
-            if field.value:
-                field.value = ""
-        else:
-            field.focus()
+        if field.value:
+            field.value = ""
+        field.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key only where it applies, so the footer shows what works now."""
         on_results = isinstance(self.focused, SearchResults)
         if action in ("quit_app", "focus_search"):
             return on_results
-        if action == "focus_results":
+        if action == "escape":
             return not on_results
         return True
 

@@ -7,8 +7,10 @@ control characters are made visible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from storeadmin.core.models import CustomerSummary
 from storeadmin.widgets.cells import badge, joined, plain
@@ -59,6 +61,11 @@ def summary_rows(summaries: Sequence[CustomerSummary]) -> list[Row]:
 
 class SearchResults(PagedTable):
     """Search results; the row key is the customer id."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the customer"),
+        Binding("escape", "screen.focus_search", "Search", show=False),
+    ]
 
     def on_mount(self) -> None:
         """Add the columns once."""
