@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 from tests import factories
 
+from storeadmin.core.commands import preview_commands
 from storeadmin.core.errors import Invalid, Unavailable
 from storeadmin.core.identifiers import canonical_external_id, parse_discord_id
 from storeadmin.core.models import ItemState, OrderStatus, Platform, SubscriptionStatus
@@ -223,3 +224,28 @@ def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
     with pytest.raises(Unavailable, match="demo build"):
         build_demo_store(str(path), customers=100, whale_orders=10)
     assert path.read_bytes().startswith(b"this is not")
+
+
+def test_attempt_commands_are_what_the_core_renders(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    build_demo_store(str(path), customers=150, whale_orders=20)
+    service = open_service(str(path), actor="alice", clock=lambda: DEMO_ANCHOR)
+    try:
+        products = {p.id: p for p in service.list_products()}
+        servers = service.list_game_servers()
+        checked = 0
+        for cid in range(1, 151):
+            customer = service.get_customer(cid).customer
+            metadata = {f.key: f.value for f in service.get_metadata(cid)}
+            for item in service.list_inventory(cid, limit=100).items:
+                product = products[item.product_id]
+                for attempt in service.list_command_attempts(item.id):
+                    previews = preview_commands(
+                        customer, product, attempt.stage, servers, metadata=metadata
+                    )
+                    assert attempt.command in {p.command for p in previews}
+                    assert all(not p.unresolved for p in previews)
+                    checked += 1
+        assert checked > 100
+    finally:
+        service.close()

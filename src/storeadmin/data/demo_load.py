@@ -203,8 +203,11 @@ class PostgresLoader:
             cur = self._pg.cursor()
             cur.execute("RESET ALL")
             self._pg.commit()
-        finally:
-            self._raw.close()
+        except Exception:
+            # A lost connection must not go back to the pool (nor log a reset failure).
+            self._raw.invalidate()
+            return
+        self._raw.close()
 
 
 def make_loader(engine: Engine) -> Loader:
