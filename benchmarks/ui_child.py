@@ -1,0 +1,245 @@
+"""Headless UI timings, run in a fresh process: ``python -m benchmarks.ui_child CONFIG_JSON``.
+
+Drives storeadmin's real app with Textual's Pilot (``run_test``) over a timed proxy of
+the real service, and prints one JSON object: keystroke-to-results, details open
+(whale and small customer), next-page render, the largest DataTable seen and RSS.
+
+"Shown" always means: the app state holds the new data AND one refresh has happened
+after it (``call_after_refresh``), so the frame with the data has been rendered.
+Key presses run as tasks so Pilot's own settling waits overlap the measurement
+instead of adding to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import random
+import sys
+import threading
+from collections.abc import Callable
+from time import perf_counter
+from typing import Any
+
+from benchmarks.timing import median, percentile
+
+POLL_S = 0.002
+
+
+def rss_mb() -> float:
+    """Resident set size of this process (VmRSS), MiB; psutil is not installed."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class TimedService:
+    """Forwards to the real service and records each search result with its timings."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.searches: list[tuple[str, float, float, Any]] = []
+        self._lock = threading.Lock()
+
+    def search_customers(self, query: str, **kwargs: Any) -> Any:
+        started = perf_counter()
+        page = self._inner.search_customers(query, **kwargs)
+        with self._lock:
+            self.searches.append((query.strip(), started, perf_counter(), page))
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class Probe:
+    """Polls the app for a condition, tracking the largest DataTable on the way."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.max_rows = 0
+
+    def table_rows(self) -> None:
+        from textual.widgets import DataTable
+
+        for screen in self.app.screen_stack:
+            for table in screen.query(DataTable):
+                self.max_rows = max(self.max_rows, table.row_count)
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        """Wait for ``condition``, then for the next refresh (the frame showing it)."""
+        deadline = perf_counter() + timeout
+        while True:
+            self.table_rows()
+            if condition():
+                break
+            if perf_counter() > deadline:
+                raise TimeoutError("the UI did not reach the expected state")
+            await asyncio.sleep(POLL_S)
+        painted = asyncio.Event()
+        self.app.call_after_refresh(painted.set)
+        await asyncio.wait_for(painted.wait(), timeout)
+        self.table_rows()
+
+
+async def _keystrokes(
+    app: Any, pilot: Any, probe: Probe, timed: TimedService, prefixes: list[str]
+) -> dict[str, float]:
+    from textual.widgets import Input
+
+    from storeadmin.widgets.search_results import SearchResults
+
+    screen = app.screen
+    field = screen.query_one("#query", Input)
+    table = screen.query_one(SearchResults)
+    totals, after_debounce = [], []
+    for prefix in prefixes:
+        # Start from the prefix minus its last letter, fully searched and shown.
+        field.value = prefix[:-1]
+        field.cursor_position = len(field.value)
+        await probe.until(lambda p=prefix[:-1]: getattr(screen, "_shown_query", None) == p)
+        await asyncio.sleep(0.05)
+        mark = len(timed.searches)
+        started = perf_counter()
+        press = asyncio.ensure_future(pilot.press(prefix[-1]))
+
+        def shown(p: str = prefix, m: int = mark) -> bool:
+            done = [s for s in timed.searches[m:] if s[0] == p]
+            if not done:
+                return False
+            page = done[-1][3]
+            if hasattr(screen, "_shown_page"):
+                return screen._shown_page is page
+            return table.row_count == len(page.items)
+
+        await probe.until(shown)
+        ended = perf_counter()
+        await press
+        search_started = [s for s in timed.searches[mark:] if s[0] == prefix][-1][1]
+        totals.append(ended - started)
+        after_debounce.append(ended - search_started)
+    return {
+        "keystroke_to_results_ms": round(median(totals) * 1000, 1),
+        "keystroke_to_results_p95_ms": round(percentile(sorted(totals), 0.95) * 1000, 1),
+        "keystroke_search_to_shown_ms": round(median(after_debounce) * 1000, 1),
+    }
+
+
+def _details_ready(app: Any, customer_id: int, tab: str, rows: bool) -> Callable[[], bool]:
+    """Header loaded and the tab's first page in its table (non-empty when ``rows``)."""
+
+    def ready() -> bool:
+        screen = app.screen
+        if getattr(screen, "customer_id", None) != customer_id:
+            return False
+        if getattr(screen, "details", None) is None:
+            return False
+        try:
+            table = screen.query_one(f"#{tab}-table")
+        except Exception:
+            return False
+        tab_body = table.parent
+        if table.loading or not getattr(tab_body, "loaded", True):
+            return False
+        return table.row_count > 0 or not rows
+
+    return ready
+
+
+async def _open(
+    app: Any, probe: Probe, customer_id: int, tab: str = "orders", *, rows: bool = True
+) -> float:
+    started = perf_counter()
+    app.open_customer(customer_id, tab=tab)
+    await probe.until(_details_ready(app, customer_id, tab, rows))
+    return perf_counter() - started
+
+
+async def _back(app: Any, probe: Probe) -> None:
+    app.pop_screen()
+    await probe.until(lambda: type(app.screen).__name__ == "CustomerSearchScreen")
+
+
+async def _page_presses(app: Any, pilot: Any, probe: Probe, presses: int) -> list[float]:
+    table = app.screen.query_one("#orders-table")
+    table.focus()
+    times = []
+    for _ in range(presses):
+        if not table.has_more:
+            break
+        loaded = table.dropped_rows + table.row_count
+        started = perf_counter()
+        press = asyncio.ensure_future(pilot.press("end"))
+        await probe.until(lambda n=loaded: table.dropped_rows + table.row_count > n)
+        times.append(perf_counter() - started)
+        await press
+        await asyncio.sleep(0.02)
+    return times
+
+
+async def main(config: dict[str, Any]) -> dict[str, float]:
+    """Run every UI measurement on one app instance."""
+    from storeadmin.app import StoreAdminApp
+    from storeadmin.data.sql_service import open_service
+
+    holder: dict[str, TimedService] = {}
+
+    def factory() -> Any:
+        holder["service"] = TimedService(open_service(config["db"], actor="bench"))
+        return holder["service"]
+
+    app = StoreAdminApp(factory, database_label="bench")
+    out: dict[str, float] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        probe = Probe(app)
+        await probe.until(
+            lambda: app.is_connected and getattr(app.screen, "_shown_query", "x") == ""
+        )
+        timed = holder["service"]
+        out.update(await _keystrokes(app, pilot, probe, timed, config["prefixes"]))
+        await _back_to_search(app, probe)
+
+        whale, small = config["whale"], config["small"]
+        big_times, small_times = [], []
+        for _ in range(config["opens"]):
+            small_times.append(await _open(app, probe, small))
+            await _back(app, probe)
+            big_times.append(await _open(app, probe, whale))
+            await _back(app, probe)
+        out["open_big_render_ms"] = round(median(big_times) * 1000, 1)
+        out["open_small_render_ms"] = round(median(small_times) * 1000, 1)
+        out["open_big_render_vs_small"] = round(median(big_times) / median(small_times), 3)
+
+        await _open(app, probe, whale)
+        pages = await _page_presses(app, pilot, probe, config["presses"])
+        ordered = sorted(pages)
+        out["page_deep_render_ms"] = round(median(pages) * 1000, 1)
+        out["page_deep_render_p95_ms"] = round(percentile(ordered, 0.95) * 1000, 1)
+        out["page_render_presses"] = float(len(pages))
+        # "Paged to the end of what the table holds": the table is at its row cap now.
+        gc.collect()
+        out["rss_mb"] = round(rss_mb(), 1)
+        await _back(app, probe)
+
+        rng = random.Random(config["seed"])
+        visits = [rng.randint(100, config["max_customer"]) for _ in range(config["visits"])]
+        for customer_id in visits:
+            await _open(app, probe, customer_id, tab="inventory", rows=False)
+            await _back(app, probe)
+        gc.collect()
+        out["rss_after_visits_mb"] = round(rss_mb(), 1)
+        out["rss_growth_mb"] = round(out["rss_after_visits_mb"] - out["rss_mb"], 1)
+        out["max_table_rows"] = float(probe.max_rows)
+    return out
+
+
+async def _back_to_search(app: Any, probe: Probe) -> None:
+    await probe.until(lambda: type(app.screen).__name__ == "CustomerSearchScreen")
+
+
+if __name__ == "__main__":
+    result = asyncio.run(main(json.loads(sys.argv[1])))
+    sys.stdout.write(json.dumps(result) + "\n")
