@@ -4,7 +4,8 @@ One ``random.Random(seed)`` drives everything and every time is an int of epoch
 seconds relative to the anchor, turned into a timestamp literal through two lookup
 tables (day prefix + time of day), so the same seed and size always give the same
 rows. Customers are generated in batches; each batch yields the rows of every table
-for those customers, with ids assigned sequentially here.
+for those customers, with ids assigned sequentially here (items, commands and audit
+entries come from the ``DeliveryRows`` mixin).
 """
 
 from __future__ import annotations
@@ -14,17 +15,24 @@ import json
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from storeadmin.core.commands import neutralise_name
 from storeadmin.data import demo_catalog as cat
-
-DAY = 86_400
-YEAR = 365 * DAY
-HISTORY = 3 * YEAR
-"""Customers were first seen within three years before the anchor."""
+from storeadmin.data.demo_items import DeliveryRows
+from storeadmin.data.demo_tables import (
+    BATCH_TABLES,
+    COLUMNS,
+    DAY,
+    HISTORY,
+    YEAR,
+    Counters,
+    Row,
+    Timestamps,
+    iso,
+    weighted,
+)
 
 WHALE_ID = 42
 WHALE_NAME = "WhaleKing"
@@ -38,174 +46,10 @@ WHALE_ITEMS = 250
 FIXED_BANS = {12: 0.0, 13: 0.5, 14: 0.9}
 """Customers banned in every build: permanently, ban ended, ban ending later."""
 
-Row = tuple[Any, ...]
-
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "store_settings": ("key", "value"),
-    "game_servers": ("id", "name", "game"),
-    "products": (
-        "id",
-        "name",
-        "slug",
-        "type",
-        "price",
-        "interval_value",
-        "interval_scale",
-        "duration_days",
-        "server_ids",
-    ),
-    "product_commands": (
-        "id",
-        "product_id",
-        "position",
-        "stage",
-        "content",
-        "online_only",
-        "server_ids",
-    ),
-    "customers": (
-        "id",
-        "username",
-        "name_key",
-        "platform",
-        "external_id",
-        "first_seen",
-        "version",
-        "ban_reason",
-        "banned_at",
-        "banned_by",
-        "ban_expires_at",
-    ),
-    "customer_metadata": ("customer_id", "key", "value"),
-    "subscriptions": (
-        "id",
-        "customer_id",
-        "product_id",
-        "amount",
-        "interval_value",
-        "interval_scale",
-        "status",
-        "created_at",
-        "current_period_end",
-        "next_billing_at",
-        "canceled_at",
-        "cancel_reason",
-    ),
-    "orders": (
-        "id",
-        "customer_id",
-        "subscription_id",
-        "status",
-        "products",
-        "subtotal",
-        "discount",
-        "tax",
-        "fees",
-        "refunded",
-        "total",
-        "gateway",
-        "created_at",
-        "completed_at",
-    ),
-    "order_lines": (
-        "id",
-        "order_id",
-        "product_id",
-        "product_name",
-        "quantity",
-        "unit_price",
-        "total",
-    ),
-    "inventory_items": (
-        "id",
-        "customer_id",
-        "product_id",
-        "state",
-        "source",
-        "order_id",
-        "granted_by",
-        "granted_at",
-        "expires_at",
-        "server_ids",
-        "revoked_at",
-        "revoked_by",
-        "revoke_reason",
-    ),
-    "command_attempts": (
-        "id",
-        "item_id",
-        "server_id",
-        "stage",
-        "command",
-        "online_only",
-        "status",
-        "queued_at",
-        "executed_at",
-        "error",
-    ),
-    "audit_log": (
-        "id",
-        "at",
-        "actor",
-        "action",
-        "target_type",
-        "target_id",
-        "customer_id",
-        "before",
-        "after",
-        "reason",
-    ),
-}
-"""Insert order and columns of every table the generator fills."""
-
-BATCH_TABLES = tuple(COLUMNS)[4:]
+__all__ = ["BATCH_TABLES", "COLUMNS", "DemoRows"]
 
 
-@dataclass
-class Counters:
-    """Rows generated so far (and the next id of each table)."""
-
-    customers: int = 0
-    metadata: int = 0
-    subscriptions: int = 0
-    orders: int = 0
-    order_lines: int = 0
-    items: int = 0
-    command_attempts: int = 0
-    audit_entries: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-class Timestamps:
-    """Epoch seconds → timestamp literal, via a day table and a time-of-day table."""
-
-    def __init__(self, anchor: int, suffix: str) -> None:
-        anchor_day = anchor // DAY
-        self.first_day = anchor_day - 4 * 366
-        start = date(1970, 1, 1) + timedelta(days=self.first_day)
-        self.days = [(start + timedelta(days=i)).isoformat() + " " for i in range(7 * 366)]
-        self.secs = [
-            f"{h:02d}:{m:02d}:{s:02d}{suffix}"
-            for h in range(24)
-            for m in range(60)
-            for s in range(60)
-        ]
-
-    def __call__(self, t: int) -> str:
-        """The literal for ``t``."""
-        return self.days[t // DAY - self.first_day] + self.secs[t % DAY]
-
-
-def _weighted(pairs: Any, size: int = 1000) -> list[Any]:
-    """A lookup list in which each value appears in proportion to its weight."""
-    total = sum(w for _v, w in pairs)
-    out: list[Any] = []
-    for value, weight in pairs:
-        out.extend([value] * round(weight * size / total))
-    return out
-
-
-class DemoRows:
+class DemoRows(DeliveryRows):
     """Generates the demo store for ``customers`` customers with ``seed``."""
 
     def __init__(
@@ -248,15 +92,15 @@ class DemoRows:
         # Xbox (Bedrock) players get only products whose commands name them by
         # username: the core leaves {uuid} unresolved for an Xbox customer.
         self.by_game = {
-            kind: _weighted([(p, p.weight) for p in self.products if wanted(p)], 200)
+            kind: weighted([(p, p.weight) for p in self.products if wanted(p)], 200)
             for kind, wanted in (
                 ("steam", lambda p: p.game == "rust"),
                 ("minecraft", lambda p: p.game == "minecraft"),
                 ("xbox", lambda p: p.game == "minecraft" and not _uses_uuid(p)),
             )
         }
-        self.statuses = _weighted(cat.ORDER_STATUSES)
-        self.gateways = _weighted(cat.GATEWAYS)
+        self.statuses = weighted(cat.ORDER_STATUSES)
+        self.gateways = weighted(cat.GATEWAYS)
         self.templates = {
             p.id: {
                 stage: [
@@ -425,7 +269,7 @@ class DemoRows:
                 str(cid),
                 cid,
                 None,
-                {"reason": reason, "expires_at": _iso(expires)},
+                {"reason": reason, "expires_at": iso(expires)},
                 reason,
             )
         out["customers"].append(
@@ -629,205 +473,6 @@ class DemoRows:
 
     # ------------------------------------------------------------ items and commands
 
-    def _item(
-        self,
-        cid: int,
-        t: int,
-        product: Any,
-        status: str,
-        order_id: int,
-        sid: int | None,
-        sub_info: dict[int, tuple[int, int]],
-        values: tuple[str, str, str],
-        out: dict[str, list[Row]],
-    ) -> None:
-        r = self.rng.random
-        ts = self.ts
-        anchor = self.anchor
-        self.counters.items += 1
-        iid = self.counters.items
-        granted = t + 30 + int(r() * 300)
-        renewed_at = None
-        if sid is not None and sid in sub_info:
-            expires: int | None = sub_info[sid][0]
-            if sub_info[sid][1] != t:
-                renewed_at = sub_info[sid][1]
-        elif product.duration_days:
-            expires = granted + product.duration_days * DAY
-        else:
-            expires = None
-        revoked = None
-        if status != "completed":
-            revoked = min(anchor - 60, granted + int(r() * 20 * DAY))
-            by = cat.ADMINS[int(r() * len(cat.ADMINS))]
-            reason = "order refunded" if status == "refunded" else "chargeback"
-            tail: tuple[Any, ...] = (ts(revoked), by, reason)
-        else:
-            tail = (None, None, None)
-        out["inventory_items"].append(
-            (
-                iid,
-                cid,
-                product.id,
-                "revoked" if revoked is not None else "active",
-                "order",
-                order_id,
-                None,
-                ts(granted),
-                ts(expires) if expires is not None else None,
-                self.server_json[product.id],
-                *tail,
-            )
-        )
-        stages = self.templates[product.id]
-        self._attempts(iid, product, stages["on_purchase"], "on_purchase", granted + 2, values, out)
-        if renewed_at is not None:
-            self._attempts(
-                iid, product, stages["on_renew"], "on_renew", renewed_at + 60, values, out
-            )
-        if revoked is not None:
-            stage = "on_refund" if status == "refunded" else "on_chargeback"
-            self._attempts(iid, product, stages[stage], stage, revoked + 1, values, out)
-        elif expires is not None and expires <= anchor:
-            self._attempts(
-                iid, product, stages["on_expire"], "on_expire", expires + 30, values, out
-            )
-
-    def _attempts(
-        self,
-        iid: int,
-        product: Any,
-        templates: list[tuple[str, Any]],
-        stage: str,
-        queued: int,
-        values: tuple[str, str, str],
-        out: dict[str, list[Row]],
-    ) -> None:
-        if not templates:
-            return
-        r = self.rng.random
-        ts = self.ts
-        attempts = out["command_attempts"]
-        servers = product.server_ids
-        age = self.anchor - queued
-        aid = self.counters.command_attempts
-        for j, (template, online_only) in enumerate(templates):
-            aid += 1
-            u = r()
-            if age < 2 * DAY and u < 0.5:
-                status, executed, error = "pending", None, None
-            elif u > 0.96 or (online_only == self.true and u > 0.9):
-                status, executed = "failed", None
-                error = (
-                    "player not online"
-                    if online_only == self.true
-                    else cat.COMMAND_ERRORS[int(r() * 4)]
-                )
-            else:
-                status, executed, error = "executed", ts(queued + 1 + int(r() * 120)), None
-            attempts.append(
-                (
-                    aid,
-                    iid,
-                    servers[(iid + j) % len(servers)],
-                    stage,
-                    template.format(*values),
-                    online_only,
-                    status,
-                    ts(queued),
-                    executed,
-                    error,
-                )
-            )
-        self.counters.command_attempts = aid
-
-    def _manual_item(
-        self,
-        cid: int,
-        platform: str,
-        first_seen: int,
-        values: tuple[str, str, str],
-        out: dict[str, list[Row]],
-    ) -> None:
-        r = self.rng.random
-        ts = self.ts
-        anchor = self.anchor
-        catalog = self.by_game[platform]
-        product = catalog[int(r() * len(catalog))]
-        granted = first_seen + int(r() * (anchor - first_seen))
-        by = cat.ADMINS[int(r() * len(cat.ADMINS))]
-        reason = cat.MANUAL_GRANT_REASONS[int(r() * len(cat.MANUAL_GRANT_REASONS))]
-        expires = granted + (product.duration_days or 30) * DAY if r() < 0.7 else None
-        self.counters.items += 1
-        iid = self.counters.items
-        revoked = None
-        tail: tuple[Any, ...] = (None, None, None)
-        if r() < 0.15 and (expires is None or expires > anchor - DAY):
-            revoked = min(anchor - 60, granted + int(r() * 5 * DAY))
-            tail = (ts(revoked), by, "granted by mistake")
-        out["inventory_items"].append(
-            (
-                iid,
-                cid,
-                product.id,
-                "revoked" if revoked is not None else "active",
-                "manual",
-                None,
-                by,
-                ts(granted),
-                ts(expires) if expires is not None else None,
-                self.server_json[product.id],
-                *tail,
-            )
-        )
-        after = {"product_id": product.id, "expires_at": _iso(expires)}
-        self._audit(out, granted, by, "item.assign", "item", str(iid), cid, None, after, reason)
-        stages = self.templates[product.id]
-        self._attempts(iid, product, stages["on_purchase"], "on_purchase", granted + 2, values, out)
-        if revoked is not None:
-            self._audit(
-                out,
-                revoked,
-                by,
-                "item.revoke",
-                "item",
-                str(iid),
-                cid,
-                {"state": "active"},
-                {"state": "revoked"},
-                "granted by mistake",
-            )
-            self._attempts(iid, product, stages["on_expire"], "on_expire", revoked + 1, values, out)
-
-    def _audit(
-        self,
-        out: dict[str, list[Row]],
-        at: int,
-        actor: str,
-        action: str,
-        target_type: str,
-        target_id: str,
-        cid: int,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
-        reason: str | None,
-    ) -> None:
-        self.counters.audit_entries += 1
-        out["audit_log"].append(
-            (
-                self.counters.audit_entries,
-                self.ts(at),
-                actor,
-                action,
-                target_type,
-                target_id,
-                cid,
-                json.dumps(before) if before is not None else None,
-                json.dumps(after) if after is not None else None,
-                reason,
-            )
-        )
-
 
 def _first(entry: tuple[int, Any, str, int | None, bool]) -> int:
     return entry[0]
@@ -835,8 +480,3 @@ def _first(entry: tuple[int, Any, str, int | None, bool]) -> int:
 
 def _uses_uuid(product: cat.DemoProduct) -> bool:
     return any("{uuid}" in c.content for c in product.commands)
-
-
-def _iso(t: int | None) -> str | None:
-    """ISO 8601 UTC for audit JSON (the same text on both backends)."""
-    return None if t is None else datetime.fromtimestamp(t, UTC).isoformat()
