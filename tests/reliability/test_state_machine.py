@@ -337,9 +337,9 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
                 except (Injected, Invalid, AlreadyDone):
                     pass  # a refusal before the crash point is fine too: nothing changes
                 else:
-                    assert action == "revoke" and not active, (
-                        f"{action} did not reach the audit row"
-                    )
+                    # Only a revoke with nothing to revoke may skip the crash point.
+                    assert action == "revoke", f"{action} did not reach the audit row"
+                    assert not active
 
         # ------------------------------------------------------------ invariants
 
