@@ -228,13 +228,13 @@ def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
 
 def test_attempt_commands_are_what_the_core_renders(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
-    build_demo_store(str(path), customers=150, whale_orders=20)
+    build_demo_store(str(path), customers=100, whale_orders=20)
     service = open_service(str(path), actor="alice", clock=lambda: DEMO_ANCHOR)
     try:
         products = {p.id: p for p in service.list_products()}
         servers = service.list_game_servers()
         checked = 0
-        for cid in range(1, 151):
+        for cid in range(1, 101):
             customer = service.get_customer(cid).customer
             metadata = {f.key: f.value for f in service.get_metadata(cid)}
             for item in service.list_inventory(cid, limit=100).items:
