@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from tests import factories
 from storeadmin.cli import main
 from storeadmin.data.sql_service import open_service
 
-ROOT = Path(__file__).resolve().parents[2]
-STOREADMIN = ROOT / ".venv" / "bin" / "storeadmin"
+STOREADMIN = Path(sys.executable).parent / "storeadmin"
+"""The console script installed beside the interpreter running the tests."""
 
 
 @pytest.fixture(autouse=True)
