@@ -105,6 +105,17 @@ def build_ui_store(path: Path) -> UiStore:
             ],
         )
 
+        day = timedelta(days=1)
+        players = tuple(
+            factories.customer(
+                engine,
+                f"Player{number:03d}",
+                external_id=str(76561198000001000 + number),
+                # Older (and lower ids) than the named customers, who lead the newest list.
+                first_seen=datetime(2024, 1, 1, tzinfo=UTC) + number * day,
+            )
+            for number in range(1, GENERATED_CUSTOMERS + 1)
+        )
         alice = factories.customer(
             engine,
             "Alice",
@@ -112,7 +123,6 @@ def build_ui_store(path: Path) -> UiStore:
             external_id="76561198000000001",
             first_seen=datetime(2025, 3, 2, 9, 30, tzinfo=UTC),
         )
-        day = timedelta(days=1)
         orders = {
             "completed": factories.order(
                 engine, alice, vip, total=999, fees=59, created_at=FIXED_NOW - 40 * day
@@ -267,15 +277,6 @@ def build_ui_store(path: Path) -> UiStore:
             ESCAPE_NAME,
             external_id="76561198000000005",
             first_seen=datetime(2025, 7, 5, 12, 0, tzinfo=UTC),
-        )
-        players = tuple(
-            factories.customer(
-                engine,
-                f"Player{number:03d}",
-                external_id=str(76561198000001000 + number),
-                first_seen=datetime(2025, 8, 1, tzinfo=UTC) + number * day,
-            )
-            for number in range(1, GENERATED_CUSTOMERS + 1)
         )
     finally:
         service.close()

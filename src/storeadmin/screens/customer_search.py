@@ -207,6 +207,7 @@ class CustomerSearchScreen(Screen[None]):
             switcher.current = "results"
             table.show_first_page(summary_rows(page.items), has_more=page.has_more)
             self._update_count(page)
+        self.refresh_bindings()
         if self._open_when_found is not None and self._open_when_found == message.query:
             self._open_when_found = None
             self._submit_current()
@@ -348,6 +349,9 @@ class CustomerSearchScreen(Screen[None]):
             return on_results
         if action == "escape":
             return not on_results
+        if action == "focus_results":
+            results = self.query_one_optional(SearchResults)
+            return results is not None and results.row_count > 0
         return True
 
 

@@ -18,14 +18,14 @@ from storeadmin.widgets.paged_table import PagedTable, Row
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
+    ("badges", "Badges"),
     ("platform", "Platform"),
     ("external_id", "External ID"),
     ("first_seen", "First seen"),
     ("net_spent", "Net spent"),
-    ("badges", "Badges"),
     ("matched_by", "Match"),
 )
-"""(column key, label); the match column is last so narrow terminals cut it first."""
+"""(column key, label): badges beside the name; narrow terminals cut the last ones first."""
 
 NAME_WIDTH = 40
 """Longer names are cut with an ellipsis so the other columns stay on screen."""
@@ -44,12 +44,12 @@ def summary_cells(summary: CustomerSummary) -> tuple[Text, ...]:
     spent.justify = "right"
     return (
         plain(summary.username, max_length=NAME_WIDTH),
+        badges,
         plain(summary.platform.value),
         plain(summary.external_id, max_length=40),
         # Stored in UTC, shown as the admin's local date.
         plain(summary.first_seen.astimezone().strftime("%Y-%m-%d")),
         spent,
-        badges,
         plain(summary.matched_by.value, style="dim"),
     )
 
@@ -68,9 +68,21 @@ class SearchResults(PagedTable):
     ]
 
     def on_mount(self) -> None:
-        """Add the columns once."""
+        """Add the columns."""
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         for key, label in COLUMNS:
             self.add_column(label, key=key)
+
+    def show_first_page(self, rows: Sequence[Row], *, has_more: bool) -> None:
+        """Start a new result set; columns are re-created so their widths fit it.
+
+        (DataTable columns only ever grow: one long name would keep the table wide.)
+        """
+        self.clear(columns=True)
+        self._add_columns()
+        super().show_first_page(rows, has_more=has_more)
 
     def selected_customer_id(self) -> int | None:
         """The customer under the cursor, if any."""
@@ -84,5 +96,6 @@ class SearchResults(PagedTable):
             return
         cells = summary_cells(summary)
         # Keep the match reason of the original search: it explains why the row is here.
-        for (column, _label), cell in zip(COLUMNS[:-1], cells[:-1], strict=True):
-            self.update_cell(key, column, cell)
+        for (column, _label), cell in zip(COLUMNS, cells, strict=True):
+            if column != "matched_by":
+                self.update_cell(key, column, cell)
