@@ -90,7 +90,8 @@ async def test_i_on_inventory_lists_the_exact_commands(ui_store: UiStore) -> Non
             "on purchase",
             "Failed",
         ]
-        assert attempt[6] == "server offline"
+        assert attempt[4] == "server offline"
+        assert "Error server offline" in text_of(pilot, "#commands-detail")
         await pilot.press("escape")
         await pilot.pause()
 

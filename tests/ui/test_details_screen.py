@@ -355,7 +355,8 @@ async def test_markup_and_escape_sequences_render_literally(
         await wait_ready(pilot)
         [attempt] = rows(pilot.app.screen.query_one(PagedTable))
         assert attempt[1] == "say [b]hi[/b] ␛]0;owned␇ {steam_id}"
-        assert attempt[6] == "[red]boom[/red]"
+        assert attempt[4] == "[red]boom[/red]"
+        assert "say [b]hi[/b] ␛]0;owned␇ {steam_id}" in text_of(pilot, "#commands-detail")
         assert "\x1b" not in svg(pilot)
         await pilot.press("escape")
         await pilot.press("4")

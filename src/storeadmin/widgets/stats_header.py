@@ -148,7 +148,8 @@ class StatsHeader(Horizontal):
 
     def _show_spend(self, details: CustomerDetails) -> None:
         points = details.spend_by_month
-        self._has_spend = len(points) >= 2
+        # A flat line of zeros says nothing: show the sparkline only when money moved.
+        self._has_spend = len(points) >= 2 and any(p.amount.amount for p in points)
         if self._has_spend:
             peak = max(points, key=lambda point: point.amount.amount)
             self.query_one("#stats-spend-label", Static).update(

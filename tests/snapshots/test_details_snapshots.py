@@ -1,0 +1,168 @@
+"""Snapshots of the customer details screen and its modals.
+
+Deterministic: the UI fixture store (seeded, fixed clock), TZ=UTC, audit rows with
+fixed times, and every worker finished before the screenshot. Accept changes with
+``pytest tests/snapshots/test_details_snapshots.py --snapshot-update`` and review
+each SVG before committing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from storeadmin.data.schema import AuditRow
+from storeadmin.data.sql_service import open_service
+
+
+def _load_ui_fixtures() -> ModuleType:
+    """The UI tests' store builder and app factory (tests/ui/conftest.py), under its own name."""
+    path = Path(__file__).parents[1] / "ui" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("ui_fixtures_for_snapshots", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
+
+
+ui = _load_ui_fixtures()
+WIDE = (120, 40)
+NARROW = (80, 24)
+RunBefore = Callable[[Pilot[None]], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def _deterministic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC and the search input does not blink."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Any:
+    """The UI store plus two audit entries for Alice with fixed times."""
+    built = ui.build_ui_store(tmp_path / "snap-store.sqlite3")
+    service = open_service(built.url, actor="setup")
+    try:
+        with Session(service.engine) as session, session.begin():
+            session.add_all(
+                [
+                    AuditRow(
+                        at=ui.FIXED_NOW - timedelta(days=90),
+                        actor="bob-admin",
+                        action="item.revoke",
+                        target_type="item",
+                        target_id=str(built.alice_items["revoked"]),
+                        customer_id=built.alice,
+                        before={"state": "active"},
+                        after={"state": "revoked"},
+                        reason="granted by mistake",
+                    ),
+                    AuditRow(
+                        at=ui.FIXED_NOW - timedelta(days=5),
+                        actor="alice",
+                        action="metadata.update",
+                        target_type="customer",
+                        target_id=str(built.alice),
+                        customer_id=built.alice,
+                        before={"DiscordUsername": "alice"},
+                        after={"DiscordUsername": "alice.rust"},
+                    ),
+                ]
+            )
+    finally:
+        service.close()
+    return built
+
+
+def opening(customer_id: int, tab: str = "inventory", keys: Sequence[str] = ()) -> RunBefore:
+    """Open a customer on ``tab``, press ``keys``, and wait for every worker after each step."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await ui.wait_ready(pilot)
+        pilot.app.open_customer(customer_id, tab)  # type: ignore[attr-defined]
+        await pilot.pause()
+        await ui.wait_ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await ui.wait_ready(pilot)
+        await pilot.pause()
+
+    return run_before
+
+
+def shows(
+    snap_compare: Callable[..., bool],
+    store: Any,
+    customer_id: int,
+    *,
+    tab: str = "inventory",
+    keys: Sequence[str] = (),
+    size: tuple[int, int] = WIDE,
+) -> bool:
+    """Compare the app after opening ``customer_id`` on ``tab`` and pressing ``keys``."""
+    app = ui.make_app(store.url)
+    return snap_compare(app, run_before=opening(customer_id, tab, keys), terminal_size=size)
+
+
+def test_inventory_tab(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice)
+
+
+def test_inventory_tab_narrow(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, size=NARROW)
+
+
+def test_orders_tab(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, keys=["2"])
+
+
+def test_subscriptions_tab(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, keys=["3"])
+
+
+def test_metadata_tab(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, keys=["4"])
+
+
+def test_history_tab(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, keys=["5"])
+
+
+def test_command_modal(snap_compare: Callable[..., bool], store: Any) -> None:
+    # Third row: the revoked Starter Kit, whose command failed.
+    assert shows(snap_compare, store, store.alice, keys=["down", "down", "i"])
+
+
+def test_order_modal(snap_compare: Callable[..., bool], store: Any) -> None:
+    # Second row of the orders tab: the completed VIP+ Monthly order with fees.
+    assert shows(snap_compare, store, store.alice, tab="orders", keys=["down", "enter"])
+
+
+def test_subscription_modal(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.alice, tab="subscriptions", keys=["enter"])
+
+
+def test_banned_customer(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.mallory)
+
+
+def test_markup_like_name(snap_compare: Callable[..., bool], store: Any) -> None:
+    assert shows(snap_compare, store, store.evil, size=NARROW)
