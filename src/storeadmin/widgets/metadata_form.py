@@ -1,0 +1,315 @@
+"""The metadata form: key/value rows, Add field, Update; bad rows flagged in place.
+
+Attributes down, messages up: the details screen calls :meth:`MetadataForm.load` with
+the fields and the customer version they were read at, and runs the write when the
+form posts :class:`MetadataForm.Submitted`. The form checks the rows first with the
+store's own rules (``validate_metadata``), so bad rows are flagged before any round
+trip; :meth:`MetadataForm.show_errors` flags the rows the store refused. Row indexes
+are positions in the submitted list, which includes empty rows so they line up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Input, Static
+
+from storeadmin.core.errors import InvalidRows
+from storeadmin.core.models import MetadataField
+from storeadmin.core.text import display_safe
+from storeadmin.core.validation import validate_metadata
+from storeadmin.widgets.host import host
+
+
+def _significant(fields: Sequence[MetadataField]) -> tuple[tuple[str, str], ...]:
+    """The rows that mean something (a fully blank row is "no field")."""
+    return tuple((f.key, f.value) for f in fields if f.key.strip() or f.value.strip())
+
+
+class MetadataRow(Vertical):
+    """One key/value pair and the line that says what is wrong with it."""
+
+    DEFAULT_CSS = """
+    MetadataRow {
+        height: auto;
+    }
+    MetadataRow > Horizontal {
+        height: 1;
+    }
+    MetadataRow .row-number {
+        width: 4;
+        color: $text-muted;
+    }
+    MetadataRow .metadata-key {
+        width: 28;
+        margin-right: 1;
+    }
+    MetadataRow .metadata-value {
+        width: 1fr;
+    }
+    MetadataRow .row-problem {
+        display: none;
+        padding-left: 4;
+        color: $text-error;
+    }
+    MetadataRow.-invalid .row-problem {
+        display: block;
+    }
+    MetadataRow.-invalid Input {
+        background-tint: $error 25%;
+    }
+    """
+
+    def __init__(self, key: str = "", value: str = "") -> None:
+        super().__init__()
+        self._initial = (key, value)
+
+    def compose(self) -> ComposeResult:
+        """Number, key, value; the problem line under them."""
+        key, value = self._initial
+        with Horizontal():
+            yield Static("", classes="row-number", markup=False)
+            yield Input(key, placeholder="key", compact=True, classes="metadata-key")
+            yield Input(value, placeholder="value", compact=True, classes="metadata-value")
+        yield Static("", classes="row-problem", markup=False)
+
+    @property
+    def field(self) -> MetadataField:
+        """The pair as typed (not trimmed: the store's rules decide)."""
+        if not self.is_mounted or not self.children:
+            return MetadataField(*self._initial)
+        return MetadataField(
+            self.query_one(".metadata-key", Input).value,
+            self.query_one(".metadata-value", Input).value,
+        )
+
+    def number(self, index: int) -> None:
+        """Show the row's 1-based number (what error messages refer to)."""
+        self.query_one(".row-number", Static).update(f"{index + 1:>3}")
+
+    def show_problem(self, problem: str | None) -> None:
+        """Flag the row with ``problem``, or clear it."""
+        self.set_class(problem is not None, "-invalid")
+        self.query_one(".row-problem", Static).update(
+            Text(display_safe(problem or "", max_length=200))
+        )
+
+
+class MetadataForm(Vertical):
+    """Editable metadata: Add field (ctrl+n), Update (ctrl+s), an unsaved-changes mark."""
+
+    DEFAULT_CSS = """
+    MetadataForm {
+        height: 1fr;
+    }
+    MetadataForm > #metadata-toolbar {
+        height: auto;
+        padding: 0 1;
+    }
+    MetadataForm > #metadata-toolbar Button {
+        margin-right: 2;
+    }
+    MetadataForm #metadata-dirty {
+        width: auto;
+        color: $text-warning;
+        display: none;
+    }
+    MetadataForm.-dirty #metadata-dirty {
+        display: block;
+    }
+    MetadataForm > #metadata-problem {
+        height: auto;
+        padding: 0 1;
+        color: $text-error;
+    }
+    MetadataForm > #metadata-header {
+        height: 1;
+        padding-left: 5;
+        color: $text-muted;
+        text-style: bold;
+    }
+    MetadataForm > #metadata-rows {
+        height: 1fr;
+    }
+    MetadataForm > #metadata-hint {
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "add_field", "Add field", tooltip="Add an empty metadata row"),
+        Binding("ctrl+s", "submit", "Update", tooltip="Save every metadata row"),
+    ]
+
+    dirty: reactive[bool] = reactive(False)
+    """True when the rows differ from what was loaded."""
+
+    @dataclass
+    class Submitted(Message):
+        """The admin pressed Update and the rows passed the local checks."""
+
+        form: MetadataForm
+        fields: tuple[MetadataField, ...]
+        """Every row in order, blank ones included (indexes match ``show_errors``)."""
+        version: int
+        """The customer version the fields were loaded at."""
+
+        @property
+        def control(self) -> MetadataForm:
+            """The form that was submitted."""
+            return self.form
+
+    def __init__(
+        self,
+        fields: tuple[MetadataField, ...] = (),
+        version: int = 0,
+        *,
+        id: str | None = None,  # noqa: A002
+    ) -> None:
+        super().__init__(id=id)
+        self.loaded_fields = tuple(fields)
+        """The fields as last loaded (what ``dirty`` compares against)."""
+        self.version = version
+        """The customer version the fields were read at (the save's guard)."""
+        self._rows: list[MetadataRow] = []
+
+    def compose(self) -> ComposeResult:
+        """Toolbar, problem line, column header, rows, hint."""
+        with Horizontal(id="metadata-toolbar"):
+            yield Button("Add field (ctrl+n)", id="metadata-add", compact=True)
+            yield Button("Update (ctrl+s)", id="metadata-update", variant="primary", compact=True)
+            yield Static("● unsaved changes", id="metadata-dirty", markup=False)
+        yield Static("", id="metadata-problem", markup=False)
+        yield Static("Key                          Value", id="metadata-header", markup=False)
+        yield VerticalScroll(id="metadata-rows")
+        yield Static(
+            "Clear a row's key and value to remove it on Update.",
+            id="metadata-hint",
+            markup=False,
+        )
+
+    def on_mount(self) -> None:
+        """Show the fields given to the constructor."""
+        self.load(self.loaded_fields, self.version)
+
+    # ------------------------------------------------------------ attributes down
+
+    @property
+    def fields(self) -> tuple[MetadataField, ...]:
+        """Every row as typed, blank rows included."""
+        return tuple(row.field for row in self._rows)
+
+    def load(self, fields: Sequence[MetadataField], version: int) -> None:
+        """Replace the rows with ``fields`` read at ``version``; nothing is dirty after."""
+        self.loaded_fields = tuple(fields)
+        self.version = version
+        container = self.query_one("#metadata-rows", VerticalScroll)
+        container.remove_children()
+        rows = [MetadataRow(f.key, f.value) for f in fields] or [MetadataRow()]
+        self._rows = rows
+        container.mount_all(rows)
+        self.call_after_refresh(self._renumber)
+        self._set_problem("")
+        self.set_saving(False)
+        self.dirty = False
+
+    def show_errors(self, rows: Mapping[int, str]) -> None:
+        """Flag the rows the store (or the local check) refused; clear the others."""
+        for index, row in enumerate(self._rows):
+            row.show_problem(rows.get(index))
+        if not rows:
+            self._set_problem("")
+            return
+        first = min(rows)
+        count = len(rows)
+        summary = f"row {first + 1}: {rows[first]}"
+        if count > 1:
+            summary = f"{count} rows need fixing; {summary}"
+        self._set_problem(f"Not saved: {summary}")
+        if first < len(self._rows):
+            row = self._rows[first]
+            row.query_one(".metadata-key", Input).focus()
+            row.scroll_visible()
+
+    def set_saving(self, saving: bool) -> None:
+        """Disable Update while the screen's write runs."""
+        self.query_one("#metadata-update", Button).disabled = saving
+
+    # ------------------------------------------------------------ editing
+
+    def _renumber(self) -> None:
+        for index, row in enumerate(self._rows):
+            if row.is_mounted:
+                row.number(index)
+
+    def _set_problem(self, text: str) -> None:
+        line = self.query_one("#metadata-problem", Static)
+        line.update(Text(display_safe(text, max_length=300)))
+        line.display = bool(text)
+
+    def watch_dirty(self, dirty: bool) -> None:
+        """Show or hide the unsaved-changes mark."""
+        self.set_class(dirty, "-dirty")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        row = next((r for r in event.input.ancestors if isinstance(r, MetadataRow)), None)
+        if row is not None and row.has_class("-invalid"):
+            row.show_problem(None)
+        self.dirty = _significant(self.fields) != _significant(self.loaded_fields)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a value moves to the next row's key (Update is explicit)."""
+        event.stop()
+        inputs = list(self.query(Input))
+        position = inputs.index(event.input) if event.input in inputs else -1
+        if 0 <= position < len(inputs) - 1:
+            inputs[position + 1].focus()
+
+    @on(Button.Pressed, "#metadata-add")
+    def _add_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_add_field()
+
+    @on(Button.Pressed, "#metadata-update")
+    def _update_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_add_field(self) -> None:
+        """Add an empty row at the end and put the cursor in its key."""
+        row = MetadataRow()
+        self._rows.append(row)
+        self.query_one("#metadata-rows", VerticalScroll).mount(row)
+
+        def focus_new_row() -> None:
+            self._renumber()
+            row.query_one(".metadata-key", Input).focus()
+            row.scroll_visible()
+
+        self.call_after_refresh(focus_new_row)
+
+    def action_submit(self) -> None:
+        """Check the rows locally; post Submitted when they pass, else flag them."""
+        if self.query_one("#metadata-update", Button).disabled:
+            return
+        fields = self.fields
+        try:
+            validate_metadata(fields, now=host(self).now())
+        except InvalidRows as error:
+            self.show_errors(error.rows)
+            return
+        self.show_errors({})
+        self.post_message(self.Submitted(self, fields, self.version))
