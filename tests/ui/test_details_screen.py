@@ -274,6 +274,11 @@ async def test_palette_commands_run_screen_actions(ui_store: UiStore) -> None:
         await wait_ready(pilot)
         assert screen(pilot).query_one(TabbedContent).active == "orders"
         assert screen(pilot).tab("orders").status_filter.expanded
+        await pilot.press("escape")
+        [hit] = [hit async for hit in provider.search("Show commands of selected item")]
+        await hit.command()  # type: ignore[misc]
+        await wait_ready(pilot)
+        assert isinstance(pilot.app.screen, CommandModal)
 
 
 # ---------------------------------------------------------------- paging

@@ -169,7 +169,7 @@ class CustomerDetailsScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer i / f / Enter only where they do something."""
-        if action == "show_commands":
+        if action == "show_commands" and not parameters:
             return self.active_tab_id == "inventory"
         if action == "filter_status" and not parameters:
             return self.active_tab_id in FILTER_TABS
@@ -193,8 +193,14 @@ class CustomerDetailsScreen(Screen[None]):
         """Enter: open the highlighted row of the active tab."""
         self.tab(self.active_tab_id).request_open()
 
-    def action_show_commands(self) -> None:
-        """``i``: the command modal of the highlighted inventory item."""
+    def action_show_commands(self, source: str = "key") -> None:
+        """``i``: the command modal of the highlighted inventory item.
+
+        From the palette (``source="palette"``) it works on any tab: it shows the
+        Inventory tab first, whose highlighted item the modal is about.
+        """
+        if source == "palette" and self.active_tab_id != "inventory":
+            self.action_switch_tab("inventory")
         self.tab("inventory").request_open()
 
     def action_filter_status(self, tab_id: str | None = None) -> None:

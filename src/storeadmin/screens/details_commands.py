@@ -33,7 +33,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Reload", "reload", "Reload the header and the current tab (r)"),
     (
         "Show commands of selected item",
-        "show_commands",
+        "show_commands('palette')",
         "Every command of the highlighted inventory item (i)",
     ),
     ("Back to search", "back", "Return to the customer search (escape)"),
