@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -28,6 +29,8 @@ from storeadmin.screens.customer_search import CustomerSearchScreen
 if TYPE_CHECKING:
     from storeadmin.config import Settings
     from storeadmin.core.service import StoreService
+
+_HERE = Path(__file__).parent
 
 THEME = "textual-dark"
 """Built-in dark theme: its colours stay distinct when SSH drops us to 256 colours."""
@@ -54,7 +57,11 @@ class StoreAdminApp(App[None]):
 
     # The default screen's CSS_PATH is not loaded by Textual (only pushed screens'),
     # so the search screen's stylesheet is loaded here with the app's.
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/customer_search.tcss"]
+    # Absolute, so subclasses defined elsewhere (tests, probes) still find them.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        _HERE / "app.tcss",
+        _HERE / "screens" / "customer_search.tcss",
+    ]
     TITLE = "storeadmin"
 
     BINDINGS: ClassVar[list[BindingType]] = [

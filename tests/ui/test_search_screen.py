@@ -420,3 +420,32 @@ async def test_palette_opens_a_customer_by_id(
         await pilot.press("enter")
         await pilot.pause()
         assert calls == [ui_store.bob]
+
+
+async def test_back_from_a_customer_refreshes_its_badges(
+    ui_store: UiStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.screen import Screen
+
+    app = make_app(ui_store.url)
+    monkeypatch.setattr(
+        app, "open_customer", lambda customer_id, tab="inventory": app.push_screen(Screen())
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await search(pilot, "bob")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, CustomerSearchScreen)
+        # Another admin (or the details screen) bans Bob meanwhile.
+        other = service_factory(ui_store.url)()
+        try:
+            other.ban_customer(ui_store.bob, reason="spam")
+        finally:
+            other.close()
+        app.pop_screen()
+        await pilot.pause()
+        await wait_ready(pilot)
+        assert isinstance(app.screen, CustomerSearchScreen)
+        assert "BANNED" in results(pilot).get_row_at(0)[1].plain
+        assert results(pilot).get_row_at(0)[-1].plain == "name"
