@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
 from storeadmin.core.text import display_safe
 from storeadmin.widgets.paged_table import PagedTable
-from storeadmin.widgets.search_results import SearchResults, summary_rows
+from storeadmin.widgets.search_results import SearchInput, SearchResults, summary_rows
 
 if TYPE_CHECKING:
     from storeadmin.app import StoreAdminApp
@@ -52,15 +52,6 @@ EMPTY_STORE_TEXT = (
 )
 
 _OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
-
-
-class SearchInput(Input):
-    """The search field: Down leaves it for the results, Enter opens."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "screen.focus_results", "Results", tooltip="Move into the results"),
-        Binding("enter", "submit", "Open", tooltip="Open an exact ID match, else the results"),
-    ]
 
 
 class CustomerSearchScreen(Screen[None]):

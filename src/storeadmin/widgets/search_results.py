@@ -1,4 +1,5 @@
-"""The customer search results: a PagedTable with one row per CustomerSummary.
+"""The customer search widgets: the search field, and the results as a PagedTable
+with one row per CustomerSummary.
 
 Every cell is built with ``widgets.cells``: data is never parsed as markup and
 control characters are made visible.
@@ -11,6 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 
 from storeadmin.core.models import CustomerSummary
 from storeadmin.widgets.cells import badge, joined, plain
@@ -99,3 +101,12 @@ class SearchResults(PagedTable):
         for (column, _label), cell in zip(COLUMNS, cells, strict=True):
             if column != "matched_by":
                 self.update_cell(key, column, cell)
+
+
+class SearchInput(Input):
+    """The search field: Down leaves it for the results, Enter opens."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.focus_results", "Results", tooltip="Move into the results"),
+        Binding("enter", "submit", "Open", tooltip="Open an exact ID match, else the results"),
+    ]
