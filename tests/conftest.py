@@ -13,14 +13,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from storeadmin.data.sql_service import SqlStoreService, open_service
 
 PG_URL = os.environ.get("STOREADMIN_TEST_PG_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TEMPLATE_DB = f"storeadmin_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+TEMPLATE_DB = (
+    f"storeadmin_test_template_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,14 +45,19 @@ def _isolated_home(
     monkeypatch.delenv("STOREADMIN_ADMIN", raising=False)
 
 
+def admin_engine() -> Engine:
+    """An autocommit engine on the test server; no pooling, so a server restart in a
+    fault test cannot leave it holding dead connections."""
+    url = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
     """A migrated template database; each test copies it (much faster than migrating)."""
     if not PG_URL:
         pytest.skip("no PostgreSQL: set STOREADMIN_TEST_PG_URL")
-    admin = create_engine(
-        make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
+    admin = admin_engine()
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
@@ -65,7 +73,7 @@ def fresh_pg_database(template: str) -> Iterator[str]:
     """Create a throwaway database from the template; yield its URL; drop it."""
     name = f"storeadmin_test_{uuid.uuid4().hex[:12]}"
     base = make_url(PG_URL).set(drivername="postgresql+psycopg")
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = admin_engine()
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
     try:
