@@ -65,8 +65,8 @@ def snapshot_app(url: str) -> StoreAdminApp:
     return StoreAdminApp(factory, clock=lambda: ui.FIXED_NOW)
 
 
-def after(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    """run_before: wait for the store, type ``keys``, wait for the search to settle."""
+def after(*keys: str, expect: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """run_before: wait for the store, type ``keys``, wait until ``expect`` is painted."""
 
     async def run_before(pilot: Pilot[None]) -> None:
         await ui.wait_ready(pilot)
@@ -74,6 +74,7 @@ def after(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
             await pilot.press(*keys)
             await pilot.pause(0.3)
             await ui.wait_ready(pilot)
+        assert expect in await ui.wait_for_text(pilot, expect)
 
     return run_before
 
@@ -96,19 +97,25 @@ def store(tmp_path: Path) -> Any:
 
 
 def test_newest_customers(snap_compare: SnapCompare, store: Any) -> None:
-    assert snap_compare(snapshot_app(store.url), run_before=after(), terminal_size=(120, 40))
+    assert snap_compare(
+        snapshot_app(store.url), run_before=after(expect="Player040"), terminal_size=(120, 40)
+    )
 
 
 def test_banned_customer_selected_80x24(snap_compare: SnapCompare, store: Any) -> None:
     assert snap_compare(
-        snapshot_app(store.url), run_before=after(*"mallory", "down"), terminal_size=(80, 24)
+        snapshot_app(store.url),
+        run_before=after(*"mallory", "down", expect="BANNED"),
+        terminal_size=(80, 24),
     )
 
 
 def test_markup_and_escapes_shown_literally(snap_compare: SnapCompare, store: Any) -> None:
     # The name "[bold red]Evil[/] [@click=app.quit]x[/]" shows as typed, on the cursor row.
     assert snap_compare(
-        snapshot_app(store.url), run_before=after(*"evil", "down"), terminal_size=(120, 40)
+        snapshot_app(store.url),
+        run_before=after(*"evil", "down", expect="[@click=app.quit]x[/]"),
+        terminal_size=(120, 40),
     )
 
 
@@ -116,9 +123,15 @@ def test_empty_store(snap_compare: SnapCompare, tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite3"
     open_service(str(path), actor="setup").close()
     assert snap_compare(
-        snapshot_app(f"sqlite:///{path}"), run_before=after(), terminal_size=(120, 40)
+        snapshot_app(f"sqlite:///{path}"),
+        run_before=after(expect="storeadmin --db URL"),
+        terminal_size=(120, 40),
     )
 
 
 def test_help_80x24(snap_compare: SnapCompare, store: Any) -> None:
-    assert snap_compare(snapshot_app(store.url), run_before=after("f1"), terminal_size=(80, 24))
+    assert snap_compare(
+        snapshot_app(store.url),
+        run_before=after("f1", expect="Customer search"),
+        terminal_size=(80, 24),
+    )

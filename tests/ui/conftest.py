@@ -1,7 +1,7 @@
 """UI test fixtures: a small deterministic store, the app built around it, and helpers.
 
 Import the plain helpers in a test module of this directory with
-``from conftest import FIXED_NOW, UiStore, make_app, screen_text, wait_ready`` (pytest loads this
+``from conftest import FIXED_NOW, UiStore, make_app, screen_text, wait_for_text, wait_ready`` (pytest loads this
 conftest before it imports the modules beside it). Fixtures: ``ui_store`` (the seeded
 store), ``empty_store_url`` (a migrated store with no customers). Every UI test runs
 with ``TZ=UTC`` and without a blinking input cursor, so screens are reproducible.
@@ -331,6 +331,18 @@ def screen_text(app: App[object]) -> str:
     for number, fragment in _SVG_TEXT.findall(app.export_screenshot()):
         lines.setdefault(int(number), []).append(html.unescape(fragment).replace("\xa0", " "))
     return "\n".join("".join(lines[number]) for number in sorted(lines))
+
+
+async def wait_for_text(pilot: Pilot[None], text: str, *, seconds: float = 5.0) -> str:
+    """Wait until ``text`` is on screen (a DataTable paints its new rows when idle);
+    returns the screen text, which the caller asserts on."""
+    shown = screen_text(pilot.app)
+    for _ in range(int(seconds / 0.05)):
+        if text in shown:
+            break
+        await pilot.pause(0.05)
+        shown = screen_text(pilot.app)
+    return shown
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from conftest import (
     make_app,
     screen_text,
     service_factory,
+    wait_for_text,
     wait_ready,
 )
 from storeadmin.app import StoreAdminApp
@@ -234,7 +235,7 @@ async def test_markup_like_name_is_shown_literally_and_is_inert(
         assert app.is_running
         assert calls
         assert set(calls) == {ui_store.evil}
-        assert EVIL_MARKUP_NAME in screen_text(app)
+        assert EVIL_MARKUP_NAME in await wait_for_text(pilot, EVIL_MARKUP_NAME)
 
 
 async def test_escape_sequences_in_names_are_never_rendered_raw(ui_store: UiStore) -> None:
@@ -247,11 +248,12 @@ async def test_escape_sequences_in_names_are_never_rendered_raw(ui_store: UiStor
         assert "\x1b" not in cell
         assert "\x07" not in cell
         assert cell == "␛]0;PWNED␇Eve"
-        for shot in (app.export_screenshot(), screen_text(app)):
+        shown = await wait_for_text(pilot, "␛]0;PWNED␇Eve")
+        assert "␛]0;PWNED␇Eve" in shown
+        for shot in (app.export_screenshot(), shown):
             assert "\x1b]0;PWNED" not in shot
             assert "\x07" not in shot
             assert ESCAPE_NAME not in shot
-        assert "␛]0;PWNED␇Eve" in screen_text(app)
 
 
 async def test_empty_store_explains_how_to_get_data(empty_store_url: str) -> None:
