@@ -27,6 +27,7 @@ from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.details_commands import DetailsCommands
+from storeadmin.widgets.metadata_form import MetadataRow
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.stats_header import StatsHeader
 
@@ -166,9 +167,9 @@ async def test_keys_one_to_five_switch_tabs_and_each_loads(ui_store: UiStore) ->
         await pilot.press("4")
         await wait_ready(pilot)
         assert tabs.active == "metadata"
-        assert rows(table_of(pilot, "metadata")) == [
-            ["DiscordID", "123456789012345678"],
-            ["DiscordUsername", "alice.rust"],
+        assert [(f.key, f.value) for f in screen(pilot).metadata.form.fields] == [
+            ("DiscordID", "123456789012345678"),
+            ("DiscordUsername", "alice.rust"),
         ]
 
         await pilot.press("5")
@@ -366,8 +367,9 @@ async def test_markup_and_escape_sequences_render_literally(
         await pilot.press("escape")
         await pilot.press("4")
         await wait_ready(pilot)
-        [note] = rows(table_of(pilot, "metadata"))
-        assert note == ["Note", "[link=https://evil.example]click[/link] ␛[31mred␛[0m"]
+        [note] = screen(pilot).metadata.form.query(MetadataRow)
+        shown = [field.value for field in note.query(Input)]
+        assert shown == ["Note", "[link=https://evil.example]click[/link] ␛[31mred␛[0m"]
         page = svg(pilot)
         assert "\x1b" not in page
         assert "[@click=app.quit]x[/]" in page

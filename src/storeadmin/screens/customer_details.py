@@ -2,7 +2,9 @@
 
 The screen orchestrates: it loads the header in worker group ``header``, tells a
 tab to load the first time it is shown (each tab runs its own worker groups), and
-opens the read-only modals when a tab asks to open a row. Widgets never call each
+opens the read-only modals when a tab asks to open a row. The customer actions (edit,
+ban, tokens, assign, revoke, metadata keys) live in its base class
+:class:`~storeadmin.screens.details_actions.DetailsActions`. Widgets never call each
 other; the palette runs the screen's actions.
 """
 
@@ -14,15 +16,17 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscription
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.command_modal import CommandModal
+from storeadmin.screens.details_actions import ACTION_BAR_BUTTONS, DetailsActions
 from storeadmin.screens.details_commands import TAB_TITLES, DetailsCommands
 from storeadmin.screens.order_modal import OrderModal
 from storeadmin.screens.subscription_modal import SubscriptionModal
@@ -44,7 +48,7 @@ FILTER_TABS = ("orders", "subscriptions")
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
-class CustomerDetailsScreen(Screen[None]):
+class CustomerDetailsScreen(DetailsActions):
     """Everything about one customer: header figures, inventory, orders, subscriptions,
     metadata and audit history."""
 
@@ -85,12 +89,17 @@ class CustomerDetailsScreen(Screen[None]):
         """The loaded header data (None until it arrives)."""
         self.sub_title = f"Customer #{customer_id}"
         # Focus the first tab's table when the screen starts (not the tab bar).
-        self.AUTO_FOCUS = f"#{self.initial_tab}-table"
+        self.AUTO_FOCUS = (
+            "#metadata-rows" if self.initial_tab == "metadata" else f"#{self.initial_tab}-table"
+        )
 
     def compose(self) -> ComposeResult:
         """Header, stats header, the five tabs, footer."""
         yield Header()
         yield StatsHeader(id="stats")
+        with Horizontal(id="details-actions"):
+            for button_id, label, _ in ACTION_BAR_BUTTONS:
+                yield Button(label, id=button_id, compact=True)
         with TabbedContent(initial=self.initial_tab, id="details-tabs"):
             with TabPane("Inventory", id="inventory"):
                 yield InventoryTab(self.customer_id)
@@ -118,9 +127,27 @@ class CustomerDetailsScreen(Screen[None]):
         """Id of the tab being shown."""
         return self.query_one(TabbedContent).active or self.initial_tab
 
-    def tab(self, tab_id: str) -> PagedTab[object]:
-        """The tab body inside the pane ``tab_id``."""
-        return self.query_one(f"TabPane#{tab_id}").query_one(PagedTab)
+    def tab(self, tab_id: str) -> PagedTab[object] | MetadataTab:
+        """The tab body inside the pane ``tab_id`` (Metadata is a form, the others tables)."""
+        pane = self.query_one(f"TabPane#{tab_id}", TabPane)
+        if tab_id == "metadata":
+            return pane.query_one(MetadataTab)
+        return pane.query_one(PagedTab)
+
+    def reload_after_action(self, *tab_ids: str) -> None:
+        """After a change: reload the header, ``tab_ids`` and History (the new audit entry).
+
+        Every action bumps the customer version, so Metadata reloads too (it keeps
+        unsaved edits, whose save then asks for a reload instead of overwriting).
+        """
+        self._load_header(host(self).service)
+        active = self.active_tab_id
+        for tab_id in {*tab_ids, "history", "metadata"}:
+            tab = self.tab(tab_id)
+            if tab_id == active:
+                tab.load()
+            elif not (isinstance(tab, MetadataTab) and tab.dirty):
+                tab.loaded = False
 
     # ------------------------------------------------------------ header
 
@@ -137,6 +164,7 @@ class CustomerDetailsScreen(Screen[None]):
         customer = event.details.customer
         self.sub_title = f"{display_safe(customer.username, max_length=40)} (#{customer.id})"
         self.query_one(StatsHeader).show(event.details, host(self).now())
+        self.update_action_bar()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed header load: say so in the header (the App reports it)."""
@@ -149,7 +177,7 @@ class CustomerDetailsScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Load a tab the first time it is shown."""
-        tab = event.pane.query_one(PagedTab)
+        tab = self.tab(event.pane.id or "")
         if not tab.loaded:
             tab.load()
         self.refresh_bindings()
@@ -180,14 +208,23 @@ class CustomerDetailsScreen(Screen[None]):
                 and isinstance(focused.parent, PagedTab)
                 and self.active_tab_id in OPENABLE_TABS
             )
-        return True
+        return super().check_action(action, parameters)
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted item decides whether x (revoke) is offered."""
+        self.refresh_bindings()
 
     def action_switch_tab(self, tab_id: str) -> None:
         """Show a tab and put the cursor in its table."""
         if tab_id not in TAB_IDS:
             return
         self.query_one(TabbedContent).active = tab_id
-        self.tab(tab_id).table.focus()
+        tab = self.tab(tab_id)
+        if isinstance(tab, MetadataTab):
+            tab.focus_body()
+        else:
+            tab.table.focus()
 
     def action_open_selected(self) -> None:
         """Enter: open the highlighted row of the active tab."""
@@ -229,5 +266,6 @@ class CustomerDetailsScreen(Screen[None]):
                 tab.loaded = False
 
     def action_back(self) -> None:
-        """``escape``: back to the search screen, which kept its state."""
-        self.dismiss(None)
+        """``escape``: back to the search screen, which kept its state (asks first when
+        metadata edits are unsaved)."""
+        self.leave()

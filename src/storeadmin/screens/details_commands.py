@@ -36,13 +36,20 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "show_commands('palette')",
         "Every command of the highlighted inventory item (i)",
     ),
+    ("Edit customer…", "edit", "Change name and platform ID (e)"),
+    ("Ban or unban…", "ban", "Ban the customer with a reason, or lift the ban (b)"),
+    ("Manage tokens…", "tokens", "List, create and revoke access tokens (t)"),
+    ("Assign a product…", "assign('palette')", "Grant a product and queue its commands (a)"),
+    ("Revoke selected item…", "revoke('palette')", "Revoke the highlighted active item (x)"),
+    ("Add metadata field", "add_metadata_field('palette')", "Add a metadata row (ctrl+n)"),
+    ("Save metadata", "save_metadata('palette')", "Update the metadata (ctrl+s)"),
     ("Back to search", "back", "Return to the customer search (escape)"),
 )
 """(title, screen action, help) of every palette entry."""
 
 
 class DetailsCommands(Provider):
-    """Tab switching, filters, reload, commands and back, for the details screen."""
+    """Tab switching, filters, reload, commands, customer actions and back."""
 
     def _run(self, action: str) -> object:
         """Run a screen action (the palette awaits the returned coroutine)."""

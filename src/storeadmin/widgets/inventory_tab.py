@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Label
+from textual.message import Message
+from textual.widgets import Button, DataTable
 
 from storeadmin.core.models import InventoryItem, ItemSource, Page, ProductType
 from storeadmin.core.service import StoreService
@@ -28,17 +30,36 @@ def source_label(item: InventoryItem) -> str:
 
 
 class InventoryTab(PagedTab[InventoryItem]):
-    """Products owned or once owned, newest grant first; ``i`` shows an item's commands."""
+    """Products owned or once owned, newest grant first; ``i`` shows an item's commands.
+
+    Its toolbar asks the screen to assign a product or to revoke the highlighted item;
+    Revoke is only offered while the highlighted item is active.
+    """
 
     DEFAULT_CSS = """
     InventoryTab > .tab-toolbar {
         padding: 0 1;
     }
-    InventoryTab > .tab-toolbar > Label {
-        padding: 0 1;
-        color: $text-muted;
+    InventoryTab > .tab-toolbar > Button {
+        margin-right: 1;
+    }
+    InventoryTab #inventory-revoke {
+        display: none;
+    }
+    InventoryTab.-revocable #inventory-revoke {
+        display: block;
     }
     """
+
+    @dataclass
+    class AssignRequested(Message):
+        """The admin asked to grant a product (the screen opens the dialog)."""
+
+    @dataclass
+    class RevokeRequested(Message):
+        """The admin asked to revoke ``item`` (always an active item)."""
+
+        item: InventoryItem
 
     GROUP: ClassVar[str] = "inventory"
     NOUN: ClassVar[str] = "items"
@@ -54,8 +75,9 @@ class InventoryTab(PagedTab[InventoryItem]):
     def compose_toolbar(self) -> ComposeResult:
         """A small action bar for the highlighted item."""
         with Horizontal(classes="tab-toolbar"):
-            yield Button("ℹ Commands", id="inventory-commands", compact=True)
-            yield Label("commands of the highlighted item (i)")
+            yield Button("ℹ Commands (i)", id="inventory-commands", compact=True)
+            yield Button("Assign product (a)", id="inventory-assign", compact=True)
+            yield Button("Revoke (x)", id="inventory-revoke", variant="error", compact=True)
 
     def make_fetch(self) -> Fetch[InventoryItem]:
         """Items newest first, every state."""
@@ -88,3 +110,35 @@ class InventoryTab(PagedTab[InventoryItem]):
         event.stop()
         self.request_open()
         self.table.focus()
+
+    @on(Button.Pressed, "#inventory-assign")
+    def _assign_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.AssignRequested())
+
+    @on(Button.Pressed, "#inventory-revoke")
+    def _revoke_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.request_revoke()
+        self.table.focus()
+
+    def request_revoke(self) -> None:
+        """Ask the screen to revoke the highlighted item, if it is active."""
+        item = self.selected_item()
+        if item is not None and item.can_revoke:
+            self.post_message(self.RevokeRequested(item))
+
+    def revocable(self) -> bool:
+        """True when the highlighted item is active."""
+        item = self.selected_item()
+        return item is not None and item.can_revoke
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Not stopped: the screen refreshes which keys it offers too.
+        self.set_class(self.revocable(), "-revocable")
+
+    @on(PagedTab.PageLoaded)
+    def _page_shown(self, event: PagedTab.PageLoaded) -> None:
+        # After the base handler filled the table (handlers run base class first).
+        self.call_after_refresh(lambda: self.set_class(self.revocable(), "-revocable"))

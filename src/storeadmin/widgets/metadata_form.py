@@ -36,7 +36,13 @@ def _significant(fields: Sequence[MetadataField]) -> tuple[tuple[str, str], ...]
 
 
 class MetadataRow(Vertical):
-    """One key/value pair and the line that says what is wrong with it."""
+    """One key/value pair and the line that says what is wrong with it.
+
+    Stored text with control characters (planted before input was checked) is shown
+    with visible symbols, never raw: an untouched row still submits the stored text,
+    which the store's rules then refuse, so it is fixed or cleared, never silently
+    rewritten.
+    """
 
     DEFAULT_CSS = """
     MetadataRow {
@@ -67,29 +73,49 @@ class MetadataRow(Vertical):
     MetadataRow.-invalid Input {
         background-tint: $error 25%;
     }
+    MetadataRow .row-note {
+        padding-left: 4;
+        color: $text-warning;
+    }
     """
 
-    def __init__(self, key: str = "", value: str = "") -> None:
+    def __init__(self, key: str = "", value: str = "", *, focus: bool = False) -> None:
         super().__init__()
-        self._initial = (key, value)
+        self._stored = (key, value)
+        self._shown = (display_safe(key), display_safe(value))
+        self._focus = focus
 
     def compose(self) -> ComposeResult:
-        """Number, key, value; the problem line under them."""
-        key, value = self._initial
+        """Number, key, value; a note if the stored text had hidden characters; problems."""
+        key, value = self._shown
         with Horizontal():
             yield Static("", classes="row-number", markup=False)
             yield Input(key, placeholder="key", compact=True, classes="metadata-key")
             yield Input(value, placeholder="value", compact=True, classes="metadata-value")
+        if self._shown != self._stored:
+            yield Static(
+                "control characters shown as symbols: edit or clear this row to save",
+                classes="row-note",
+                markup=False,
+            )
         yield Static("", classes="row-problem", markup=False)
+
+    def on_mount(self) -> None:
+        """A row added by the admin takes the cursor."""
+        if self._focus:
+            self.query_one(".metadata-key", Input).focus()
+            self.scroll_visible()
 
     @property
     def field(self) -> MetadataField:
-        """The pair as typed (not trimmed: the store's rules decide)."""
+        """The pair as typed (not trimmed: the store's rules decide); untouched text as stored."""
         if not self.is_mounted or not self.children:
-            return MetadataField(*self._initial)
+            return MetadataField(*self._stored)
+        key = self.query_one(".metadata-key", Input).value
+        value = self.query_one(".metadata-value", Input).value
         return MetadataField(
-            self.query_one(".metadata-key", Input).value,
-            self.query_one(".metadata-value", Input).value,
+            self._stored[0] if key == self._shown[0] else key,
+            self._stored[1] if value == self._shown[1] else value,
         )
 
     def number(self, index: int) -> None:
@@ -209,17 +235,23 @@ class MetadataForm(Vertical):
         """Every row as typed, blank rows included."""
         return tuple(row.field for row in self._rows)
 
-    def load(self, fields: Sequence[MetadataField], version: int) -> None:
-        """Replace the rows with ``fields`` read at ``version``; nothing is dirty after."""
+    def load(self, fields: Sequence[MetadataField], version: int, *, focus: bool = False) -> None:
+        """Replace the rows with ``fields`` read at ``version``; nothing is dirty after.
+
+        ``focus`` puts the cursor in the first key once the rows are there.
+        """
         self.loaded_fields = tuple(fields)
         self.version = version
         container = self.query_one("#metadata-rows", VerticalScroll)
         container.remove_children()
-        rows = [MetadataRow(f.key, f.value) for f in fields] or [MetadataRow()]
+        rows = [
+            MetadataRow(f.key, f.value, focus=focus and index == 0)
+            for index, f in enumerate(fields)
+        ] or [MetadataRow(focus=focus)]
         self._rows = rows
         container.mount_all(rows)
         self.call_after_refresh(self._renumber)
-        self._set_problem("")
+        self.show_problem("")
         self.set_saving(False)
         self.dirty = False
 
@@ -228,14 +260,14 @@ class MetadataForm(Vertical):
         for index, row in enumerate(self._rows):
             row.show_problem(rows.get(index))
         if not rows:
-            self._set_problem("")
+            self.show_problem("")
             return
         first = min(rows)
         count = len(rows)
         summary = f"row {first + 1}: {rows[first]}"
         if count > 1:
             summary = f"{count} rows need fixing; {summary}"
-        self._set_problem(f"Not saved: {summary}")
+        self.show_problem(f"Not saved: {summary}")
         if first < len(self._rows):
             row = self._rows[first]
             row.query_one(".metadata-key", Input).focus()
@@ -252,7 +284,8 @@ class MetadataForm(Vertical):
             if row.is_mounted:
                 row.number(index)
 
-    def _set_problem(self, text: str) -> None:
+    def show_problem(self, text: str) -> None:
+        """A line above the rows saying why nothing was saved ("" hides it)."""
         line = self.query_one("#metadata-problem", Static)
         line.update(Text(display_safe(text, max_length=300)))
         line.display = bool(text)
@@ -290,16 +323,10 @@ class MetadataForm(Vertical):
 
     def action_add_field(self) -> None:
         """Add an empty row at the end and put the cursor in its key."""
-        row = MetadataRow()
+        row = MetadataRow(focus=True)
         self._rows.append(row)
         self.query_one("#metadata-rows", VerticalScroll).mount(row)
-
-        def focus_new_row() -> None:
-            self._renumber()
-            row.query_one(".metadata-key", Input).focus()
-            row.scroll_visible()
-
-        self.call_after_refresh(focus_new_row)
+        self.call_after_refresh(self._renumber)
 
     def action_submit(self) -> None:
         """Check the rows locally; post Submitted when they pass, else flag them."""

@@ -1,38 +1,181 @@
-"""Metadata tab: the customer's key/value pairs (read-only view)."""
+"""Metadata tab: the customer's key/value pairs in an editable form, saved version-guarded.
+
+The tab loads the customer version *before* the metadata (worker group ``metadata``):
+if someone changes the map between the two reads, the save is refused as stale rather
+than silently overwriting their change. Update runs ``replace_metadata`` in worker group
+``metadata-save``; bad rows come back as ``InvalidRows`` and are flagged in the form,
+a stale version says who changed the customer. On success the tab reloads and posts
+:class:`MetadataTab.Saved` so the screen can reload the header and the history.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from dataclasses import dataclass
 
-from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from storeadmin.core.models import MetadataField, Page
+from storeadmin.core.errors import InvalidRows, StoreError
+from storeadmin.core.models import MetadataField
 from storeadmin.core.service import StoreService
-from storeadmin.widgets.cells import plain
-from storeadmin.widgets.tab_base import Fetch, PagedTab, first_page_only
+from storeadmin.widgets.host import host
+from storeadmin.widgets.metadata_form import MetadataForm
 
 
-class MetadataTab(PagedTab[MetadataField]):
-    """Key and value of every metadata field, in key order."""
+class MetadataTab(Vertical):
+    """The metadata form, its load and its save."""
 
-    GROUP: ClassVar[str] = "metadata"
-    NOUN: ClassVar[str] = "fields"
-    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = (("Key", 24), ("Value", None))
+    DEFAULT_CSS = """
+    MetadataTab {
+        height: 1fr;
+    }
+    """
 
-    def make_fetch(self) -> Fetch[MetadataField]:
-        """All fields in one page (capped; metadata maps are small)."""
-        customer_id = self.customer_id
+    GROUP = "metadata"
+    """Worker group of the load; the save uses ``metadata-save``."""
 
-        def fetch(service: StoreService, cursor: str | None) -> Page[MetadataField]:
-            return first_page_only(service.get_metadata(customer_id))
+    @dataclass
+    class Loaded(Message):
+        """The worker read the version and then the fields."""
 
-        return fetch
+        fields: tuple[MetadataField, ...]
+        version: int
 
-    def row_key(self, item: MetadataField) -> str:
-        """The key (unique per customer)."""
-        return item.key
+    @dataclass
+    class Saved(Message):
+        """Metadata was replaced (the screen reloads its header and history)."""
 
-    def row_cells(self, item: MetadataField) -> Sequence[Text | str]:
-        """Key and value, both plain."""
-        return (plain(item.key, max_length=64), plain(item.value, max_length=200))
+        tab: MetadataTab
+        fields: tuple[MetadataField, ...]
+
+        @property
+        def control(self) -> MetadataTab:
+            """The tab that saved."""
+            return self.tab
+
+    @dataclass
+    class SaveFailed(Message):
+        """The store refused the save; nothing was written."""
+
+        error: StoreError
+
+    def __init__(self, customer_id: int, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.customer_id = customer_id
+        self.loaded = False
+        """True once a load has been started (lazy loading on first view)."""
+        self._focus_after_load = False
+
+    def compose(self) -> ComposeResult:
+        """The form, empty until the first load."""
+        yield MetadataForm(id="metadata-form")
+
+    @property
+    def form(self) -> MetadataForm:
+        """The form."""
+        return self.query_one(MetadataForm)
+
+    @property
+    def dirty(self) -> bool:
+        """True when the form holds unsaved changes."""
+        return self.form.dirty
+
+    def focus_body(self) -> None:
+        """Focus the rows (not a field, so the digit keys still switch tabs; Tab enters)."""
+        self.form.query_one("#metadata-rows").focus()
+
+    # ------------------------------------------------------------ load
+
+    def load(self) -> None:
+        """(Re)load the fields; unsaved edits are kept (never silently thrown away)."""
+        if self.loaded and self.form.dirty:
+            self.notify(
+                "Metadata has unsaved changes: not reloaded. Update or clear them first.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.loaded = True
+        # The rows are about to be replaced: a cursor in them moves to the new first row.
+        focused = self.screen.focused
+        self._focus_after_load = isinstance(focused, Input) and self.form in focused.ancestors
+        self.form.loading = True
+        self._load(host(self).service)
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="metadata", name="loading metadata"
+    )
+    def _load(self, service: StoreService) -> None:
+        # Version first: a change between the reads makes the save stale, never lost.
+        version = service.get_customer(self.customer_id).customer.version
+        fields = service.get_metadata(self.customer_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(fields, version))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self.form.loading = False
+        self.form.load(event.fields, event.version, focus=self._focus_after_load)
+        self._focus_after_load = False
+
+    # ------------------------------------------------------------ save
+
+    @on(MetadataForm.Submitted)
+    def _submitted(self, event: MetadataForm.Submitted) -> None:
+        event.stop()
+        self.form.set_saving(True)
+        self._save(host(self).service, event.fields, event.version)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="metadata-save",
+        name="saving metadata",
+    )
+    def _save(self, service: StoreService, fields: Sequence[MetadataField], version: int) -> None:
+        try:
+            saved = service.replace_metadata(self.customer_id, fields, expected_version=version)
+        except StoreError as error:
+            self.post_message(self.SaveFailed(error))
+        else:
+            self.post_message(self.Saved(self, saved))
+
+    @on(SaveFailed)
+    def _save_failed(self, event: SaveFailed) -> None:
+        event.stop()
+        form = self.form
+        form.set_saving(False)
+        if isinstance(event.error, InvalidRows):
+            form.show_errors(event.error.rows)
+        else:
+            form.show_problem(f"Not saved: {event.error}")
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        # Not stopped: the screen reloads the header and the history too.
+        self.form.set_saving(False)
+        self.form.dirty = False  # what was typed is what is stored now
+        self.notify("Metadata saved.", markup=False)
+        self.load()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed load or an unexpected save error: say so in the form (the App reports it)."""
+        worker = event.worker
+        if worker.node is not self or event.state is not WorkerState.ERROR:
+            return
+        self.form.loading = False
+        self.form.set_saving(False)
+        error = worker.error
+        # Only a StoreError's text is ours to show; anything else is named, not quoted.
+        reason = str(error) if isinstance(error, StoreError) else type(error).__name__
+        if worker.group == "metadata":
+            self.form.show_problem(f"Could not load metadata: {reason}")
+        else:
+            self.form.show_problem(f"Unexpected error ({reason}): the metadata may not be saved.")
