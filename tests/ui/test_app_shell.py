@@ -14,7 +14,15 @@ import pytest
 from sqlalchemy import event
 from textual.widgets import Input
 
-from conftest import FIXED_NOW, UiStore, make_app, screen_text, service_factory, wait_ready
+from conftest import (
+    FIXED_NOW,
+    UiStore,
+    make_app,
+    screen_text,
+    service_factory,
+    wait_for_text,
+    wait_ready,
+)
 from storeadmin.app import StoreAdminApp, build_app, database_label
 from storeadmin.config import Settings
 from storeadmin.core.errors import NotFound
@@ -47,7 +55,7 @@ async def test_header_names_the_store_and_never_shows_a_password(ui_store: UiSto
     app = StoreAdminApp(lambda: StoreInfoWithPassword(real()), clock=lambda: FIXED_NOW)  # type: ignore[arg-type, return-value]
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
-        text = screen_text(app)
+        text = await wait_for_text(pilot, "Shop")
         header = text.splitlines()[0]
         assert "[@click=app.quit]Shop[/]" in header
         assert "postgresql://admin:***@db.example:5432/store" in header
@@ -166,7 +174,7 @@ async def test_build_app_builds_the_demo_store_first(
     app = build_app(Settings(database=path, admin="alice", demo=True))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "Opening the demo store" in screen_text(app)
+        assert "Opening the demo store" in await wait_for_text(pilot, "Opening the demo store")
         assert not app.is_connected
         release.set()
         await wait_ready(pilot)

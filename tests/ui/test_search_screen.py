@@ -15,7 +15,6 @@ from conftest import (
     FIXED_NOW,
     UiStore,
     make_app,
-    screen_text,
     service_factory,
     wait_for_text,
     wait_ready,
@@ -337,7 +336,7 @@ async def test_connect_failure_shows_the_error_view_and_quits_cleanly() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         assert isinstance(app.screen, ConnectErrorScreen)
-        shot = screen_text(app)
+        shot = await wait_for_text(pilot, "refused")
         assert "cannot open the database at db.example:5432: refused" in shot
         assert "Traceback" not in shot
         await pilot.press("q")
@@ -359,7 +358,7 @@ async def test_unexpected_connect_error_is_generic_and_retry_works(ui_store: UiS
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         assert isinstance(app.screen, ConnectErrorScreen)
-        shot = screen_text(app)
+        shot = await wait_for_text(pilot, "RuntimeError")
         assert "hunter2" not in shot
         assert "RuntimeError" in shot
         await pilot.press("r")
@@ -375,7 +374,7 @@ async def test_help_opens_and_closes(ui_store: UiStore) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shot = screen_text(app)
+        shot = await wait_for_text(pilot, "Ctrl+S")
         for key in ("Ctrl+P", "Customer details", "Ctrl+S", "revoke"):
             assert key in shot
         await pilot.press("escape")
