@@ -42,6 +42,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--pg", metavar="URL", help="also benchmark PostgreSQL (the database is WIPED)"
     )
     parser.add_argument("--pg-customers", type=int, default=None, help="PostgreSQL store size")
+    parser.add_argument(
+        "--pg-existing",
+        action="store_true",
+        help="--pg already holds a demo store: measure it, do not wipe or build",
+    )
+    parser.add_argument(
+        "--pg-build-s", type=float, default=None, help="build time of --pg-existing"
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--markdown", type=Path, help="write the tables and plans to this file")
     parser.add_argument("--quick", action="store_true", help="few iterations (smoke test)")
@@ -198,12 +206,15 @@ def pg_part(
     """Build the demo store into ``--pg`` (wiping it) and run the data part there."""
     from storeadmin.data.demo import build_demo_store
 
-    size = args.pg_customers or args.customers
-    _log(f"PostgreSQL: building a {size:,}-customer demo store (the database is wiped)")
-    _wipe_pg(args.pg)
-    started = time.perf_counter()
-    build_demo_store(args.pg, customers=size, seed=args.seed, progress=_progress, force=True)
-    build_s = time.perf_counter() - started
+    if args.pg_existing:
+        build_s = args.pg_build_s if args.pg_build_s is not None else float("nan")
+    else:
+        size = args.pg_customers or args.customers
+        _log(f"PostgreSQL: building a {size:,}-customer demo store (the database is wiped)")
+        _wipe_pg(args.pg)
+        started = time.perf_counter()
+        build_demo_store(args.pg, customers=size, seed=args.seed, progress=_progress, force=True)
+        build_s = time.perf_counter() - started
     data = data_part(args.pg, counts, seed=7)
     sections.append(report.latency_table(data.rows, f"PostgreSQL, {data.max_customer:,} customers"))
     for title, plan in data.plans.items():

@@ -186,9 +186,20 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
     from storeadmin.data.sql_service import open_service
 
     holder: dict[str, TimedService] = {}
+    _apply_experiments(config)
 
     def factory() -> Any:
-        holder["service"] = TimedService(open_service(config["db"], actor="bench"))
+        service = open_service(config["db"], actor="bench")
+        if config.get("sqlite_cache_kib"):
+            from sqlalchemy import event
+
+            size = int(config["sqlite_cache_kib"])
+
+            @event.listens_for(service.engine, "connect")
+            def _cache(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute(f"PRAGMA cache_size=-{size}")
+
+        holder["service"] = TimedService(service)
         return holder["service"]
 
     app = StoreAdminApp(factory, database_label="bench")
@@ -199,8 +210,10 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
             lambda: app.is_connected and getattr(app.screen, "_shown_query", "x") == ""
         )
         timed = holder["service"]
+        out["rss_ready_mb"] = _rss_now()
         out.update(await _keystrokes(app, pilot, probe, timed, config["prefixes"]))
         await _back_to_search(app, probe)
+        out["rss_after_keys_mb"] = _rss_now()
 
         whale, small = config["whale"], config["small"]
         big_times, small_times = [], []
@@ -212,6 +225,7 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         out["open_big_render_ms"] = round(median(big_times) * 1000, 1)
         out["open_small_render_ms"] = round(median(small_times) * 1000, 1)
         out["open_big_render_vs_small"] = round(median(big_times) / median(small_times), 3)
+        out["rss_after_opens_mb"] = _rss_now()
 
         await _open(app, probe, whale)
         pages = await _page_presses(app, pilot, probe, config["presses"])
@@ -220,20 +234,52 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         out["page_deep_render_p95_ms"] = round(percentile(ordered, 0.95) * 1000, 1)
         out["page_render_presses"] = float(len(pages))
         # "Paged to the end of what the table holds": the table is at its row cap now.
-        gc.collect()
-        out["rss_mb"] = round(rss_mb(), 1)
+        out["rss_mb"] = _rss_now()
         await _back(app, probe)
 
+        # Two blocks of visits: the first includes warm-up (bounded caches filling),
+        # the second shows whether growth goes on (a leak) or levels off.
         rng = random.Random(config["seed"])
-        visits = [rng.randint(100, config["max_customer"]) for _ in range(config["visits"])]
-        for customer_id in visits:
-            await _open(app, probe, customer_id, tab="inventory", rows=False)
-            await _back(app, probe)
-        gc.collect()
-        out["rss_after_visits_mb"] = round(rss_mb(), 1)
+        for block in ("", "_next"):
+            visits = [rng.randint(100, config["max_customer"]) for _ in range(config["visits"])]
+            for customer_id in visits:
+                await _open(app, probe, customer_id, tab="inventory", rows=False)
+                await _back(app, probe)
+            out[f"rss_after_visits{block}_mb"] = _rss_now()
         out["rss_growth_mb"] = round(out["rss_after_visits_mb"] - out["rss_mb"], 1)
+        out["rss_growth_next_mb"] = round(
+            out["rss_after_visits_next_mb"] - out["rss_after_visits_mb"], 1
+        )
+        out["leaked_headers"] = float(_count_widgets("Header") - 1)
         out["max_table_rows"] = float(probe.max_rows)
+        pool = timed.engine.pool
+        out["ui_db_connections"] = float(pool.checkedin() + pool.checkedout())
     return out
+
+
+def _apply_experiments(config: dict[str, Any]) -> None:
+    """What-if knobs for diagnosing a missed target (never used by the regular run)."""
+    if "debounce" in config:
+        from storeadmin.screens import customer_search
+
+        customer_search.DEBOUNCE_SECONDS = float(config["debounce"])
+    if "search_page" in config:
+        from storeadmin.screens import customer_search
+
+        customer_search.PAGE_SIZE = int(config["search_page"])
+
+
+def _rss_now() -> float:
+    gc.collect()
+    return round(rss_mb(), 1)
+
+
+def _count_widgets(name: str) -> int:
+    """Live widgets of a class name, attached or not (detached ones are leaked)."""
+    from textual.widget import Widget
+
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Widget) and type(o).__name__ == name)
 
 
 async def _back_to_search(app: Any, probe: Probe) -> None:
