@@ -92,6 +92,10 @@ class DetailsActions(Screen[None]):
         """Reload the header, ``tab_ids`` and History (the screen implements it)."""
         raise NotImplementedError
 
+    def action_switch_tab(self, tab_id: str) -> None:
+        """Show a tab (the screen implements it)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------ helpers
 
     def _customer(self) -> Customer | None:
@@ -136,12 +140,12 @@ class DetailsActions(Screen[None]):
     # ------------------------------------------------------------ action bar
 
     @on(Button.Pressed, "#details-actions Button")
-    def _action_bar_pressed(self, event: Button.Pressed) -> None:
+    async def _action_bar_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         actions = {button_id: action for button_id, _, action in ACTION_BAR_BUTTONS}
         action = actions.get(event.button.id or "")
         if action is not None:
-            self.run_action(action)
+            await self.run_action(action)
 
     # ------------------------------------------------------------ edit, ban, tokens
 
@@ -180,7 +184,7 @@ class DetailsActions(Screen[None]):
         if self._customer() is None:
             return
         if source == "palette" and self.active_tab_id != "inventory":
-            self.run_action("switch_tab('inventory')")
+            self.action_switch_tab("inventory")
         self._load_catalogue(host(self).service)
 
     @work(
@@ -212,7 +216,7 @@ class DetailsActions(Screen[None]):
     def action_revoke(self, source: str = "key") -> None:
         """``x``: revoke the highlighted item (only offered when it is active)."""
         if source == "palette" and self.active_tab_id != "inventory":
-            self.run_action("switch_tab('inventory')")
+            self.action_switch_tab("inventory")
             self.notify("Highlight an active item, then press x.", markup=False)
             return
         self.inventory.request_revoke()
@@ -233,13 +237,13 @@ class DetailsActions(Screen[None]):
     def action_add_metadata_field(self, source: str = "key") -> None:
         """``ctrl+n`` on the Metadata tab: add a row."""
         if self.active_tab_id != "metadata":
-            self.run_action("switch_tab('metadata')")
+            self.action_switch_tab("metadata")
         self.metadata.form.action_add_field()
 
     def action_save_metadata(self, source: str = "key") -> None:
         """``ctrl+s`` on the Metadata tab: save every row."""
         if self.active_tab_id != "metadata":
-            self.run_action("switch_tab('metadata')")
+            self.action_switch_tab("metadata")
         self.metadata.form.action_submit()
 
     @on(MetadataTab.Saved)
