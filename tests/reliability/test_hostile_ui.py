@@ -176,11 +176,6 @@ async def test_hostile_data_never_reaches_the_terminal(
     assert "[@click=app.quit]x[/]" in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: EditCustomerModal pre-fills its Inputs with the raw username/external ID; "
-    "Input renders ESC/OSC as is (fix: display_safe() the initial values)",
-)
 async def test_edit_dialog_never_writes_planted_escapes(store: HostileStore) -> None:
     written: list[str] = []
     app = hostile_app(store.url)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select
 from storeadmin.core import identifiers, validation
 from storeadmin.core.models import Customer, Platform
 from storeadmin.core.service import StoreService
+from storeadmin.core.text import display_safe
 from storeadmin.screens.modal_base import (
     ActionModal,
     Checked,
@@ -62,8 +63,9 @@ class EditCustomerModal(ActionModal[Customer]):
         """Name, platform, external ID, each with a hint line."""
         customer = self.customer
         yield Label("Username", classes="field-label")
+        # Inputs render their value as is: show stored data made safe, never raw.
         yield Input(
-            customer.username,
+            display_safe(customer.username),
             id="username",
             validators=[Checked(validation.validate_username)],
             max_length=validation.MAX_USERNAME + 16,
@@ -78,7 +80,7 @@ class EditCustomerModal(ActionModal[Customer]):
         )
         yield Label("External ID", classes="field-label")
         yield Input(
-            customer.external_id,
+            display_safe(customer.external_id),
             id="external_id",
             validators=[Checked(self._canonical)],
         )
@@ -148,14 +150,20 @@ class EditCustomerModal(ActionModal[Customer]):
             return None
         customer = self.customer
         platform = self.platform
+        # A field left as shown keeps the stored value, even when the shown form had
+        # control characters made visible: never rewrite data the admin did not touch.
+        shown_name = self.query_one("#username", Input).value == display_safe(customer.username)
+        shown_id = self.query_one("#external_id", Input).value == display_safe(customer.external_id)
+        new_name = None if shown_name else username
+        new_id = None if shown_id and platform is customer.platform else external_id
 
         def edit(service: StoreService) -> Customer:
             return service.edit_customer(
                 customer.id,
                 expected_version=customer.version,
-                username=username,
+                username=new_name,
                 platform=platform,
-                external_id=external_id,
+                external_id=new_id,
             )
 
         return edit
