@@ -53,14 +53,25 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("b", "ban / unban"),
             ("t", "manage tokens"),
             ("Ctrl+N", "add a metadata field"),
-            ("Ctrl+S", "save the metadata"),
+            ("Ctrl+S", "save the metadata (Update)"),
+            ("Tab", "into the metadata rows (digits switch tabs outside a field)"),
         ),
     ),
     (
         "Dialogs",
         (
-            ("Enter", "confirm / save"),
-            ("Esc", "cancel and close"),
+            ("Enter  Ctrl+S", "confirm / save"),
+            ("Esc", "cancel and close, nothing changed"),
+            ("y  n", "answer a yes / no question"),
+        ),
+    ),
+    (
+        "Tokens dialog",
+        (
+            ("n", "new token (the secret is shown once)"),
+            ("c", "copy the new secret"),
+            ("x", "revoke the highlighted token"),
+            ("X", "revoke every token (asks first)"),
         ),
     ),
 )
