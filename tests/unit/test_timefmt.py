@@ -43,7 +43,8 @@ def test_format_date() -> None:
         (timedelta(seconds=59), "just now"),
         (timedelta(minutes=1), "1 minute ago"),
         (timedelta(minutes=5), "5 minutes ago"),
-        (timedelta(minutes=59, seconds=59), "59 minutes ago"),
+        (timedelta(minutes=59, seconds=29), "59 minutes ago"),
+        (timedelta(minutes=59, seconds=59), "1 hour ago"),
         (timedelta(hours=1), "1 hour ago"),
         (timedelta(hours=3), "3 hours ago"),
         (timedelta(hours=23), "23 hours ago"),
@@ -79,3 +80,7 @@ def test_format_duration_days() -> None:
     assert format_duration_days(1) == "1 day"
     assert format_duration_days(0) == "0 days"
     assert format_duration_days(None) == "permanent"
+
+
+def test_a_span_entered_a_moment_ago_reads_whole() -> None:
+    assert relative(NOW + timedelta(days=7) - timedelta(seconds=2), NOW) == "in 7 days"

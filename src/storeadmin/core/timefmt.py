@@ -32,6 +32,8 @@ def relative(dt: datetime, now: datetime) -> str:
     seconds = abs(seconds)
     if seconds < 60:
         return "just now"
+    # Whole minutes, rounded: "7d" entered a moment ago still reads "in 7 days".
+    seconds = round(seconds / 60) * 60
     minutes, hours, days = int(seconds // 60), int(seconds // 3600), int(seconds // 86400)
     if minutes < 60:
         span = _plural(minutes, "minute")
