@@ -8,6 +8,7 @@ username never reaches the admin's terminal.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -39,9 +40,17 @@ MAX_CELL = 200
 """Longest data string put in one table cell (a 10 kB name must not flood the screen)."""
 
 
+PIPE_WIDTH = 160
+"""Table width when stdout is not a terminal (a pipe to less or grep): wide, unwrapped rows."""
+
+
 def console() -> Console:
     """A stdout console that never interprets markup, emoji codes or highlights."""
-    return Console(file=sys.stdout, markup=False, highlight=False, emoji=False, soft_wrap=False)
+    # Rich falls back to 80 columns on a pipe, which wraps IDs mid-way; $COLUMNS still wins.
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
+    return Console(
+        file=sys.stdout, markup=False, highlight=False, emoji=False, soft_wrap=False, width=width
+    )
 
 
 def err_console() -> Console:
