@@ -42,12 +42,12 @@ class TimedService:
     def __init__(self, inner: Any) -> None:
         self._inner = inner
         self.searches: list[tuple[str, float, float, Any]] = []
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     def search_customers(self, query: str, **kwargs: Any) -> Any:
         started = perf_counter()
         page = self._inner.search_customers(query, **kwargs)
-        with self._lock:
+        with self.lock:
             self.searches.append((query.strip(), started, perf_counter(), page))
         return page
 
@@ -102,7 +102,9 @@ async def _keystrokes(
         field.cursor_position = len(field.value)
         await probe.until(lambda p=prefix[:-1]: getattr(screen, "_shown_query", None) == p)
         await asyncio.sleep(0.05)
-        mark = len(timed.searches)
+        with timed.lock:
+            timed.searches.clear()  # keep no old pages alive: they would count in RSS
+        mark = 0
         started = perf_counter()
         press = asyncio.ensure_future(pilot.press(prefix[-1]))
 
@@ -194,6 +196,8 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
             from sqlalchemy import event
 
             size = int(config["sqlite_cache_kib"])
+            # open_service already pooled a connection: drop it so the hook applies to all.
+            service.engine.dispose()
 
             @event.listens_for(service.engine, "connect")
             def _cache(dbapi_connection: Any, _record: Any) -> None:
