@@ -89,7 +89,8 @@ def _sqlite_engine(url: URL) -> Engine:
         pragmas = [f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "foreign_keys=ON"]
         if not memory and not read_only:
             pragmas += ["journal_mode=WAL", "synchronous=NORMAL"]
-        pragmas += ["cache_size=-65536", "temp_store=MEMORY"]
+        # 8 MiB page cache per connection: larger caches cost RSS without faster searches.
+        pragmas += ["cache_size=-8192", "temp_store=MEMORY"]
         for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
