@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -51,7 +51,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -72,7 +72,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -161,7 +161,7 @@ def test_failed_migration_changes_nothing(
         migrate.upgrade(engine)
     assert "half_done" not in inspect(engine).get_table_names()
     assert count(engine, CommandAttemptRow) == 3
-    assert migrate.schema_status(engine).current == "0001"
+    assert migrate.schema_status(engine).current == "0002"
 
 
 def test_sqlite_upgrade_backs_up_an_older_store(
@@ -174,7 +174,7 @@ def test_sqlite_upgrade_backs_up_an_older_store(
     engine.dispose()
     assert status.state is migrate.SchemaState.CURRENT
     store = Path(sqlite_url.removeprefix("sqlite:///"))
-    backups = list(store.parent.glob(f"{store.name}.0001.*.bak"))
+    backups = list(store.parent.glob(f"{store.name}.0002.*.bak"))
     assert len(backups) == 1
     old = make_engine(str(backups[0]))
     assert count(old, CommandAttemptRow) == 3
@@ -228,3 +228,31 @@ def test_two_admins_upgrading_at_once_migrate_once(
     assert errors == []
     assert "only_once" in inspect(engine).get_table_names()
     assert migrate.schema_status(engine).state is migrate.SchemaState.CURRENT
+
+
+def test_0002_swaps_the_orders_status_index_for_the_covering_one(engine: Engine) -> None:
+    """A store at 0001 (as the shipped stores are) upgrades in place, keeping its orders."""
+    server = factories.game_server(engine)
+    product = factories.product(engine, server_ids=[server])
+    customer = factories.customer(engine)
+    for _ in range(3):
+        factories.order(engine, customer, product)
+    migrate.downgrade(engine, "0001")
+    names = {i["name"] for i in inspect(engine).get_indexes("orders")}
+    assert "ix_orders_customer_status_created" in names
+    assert "ix_orders_customer_status_amounts" not in names
+    migrate.upgrade(engine, backup=False)
+    assert migrate.schema_status(engine).current == "0002"
+    indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("orders")}
+    assert "ix_orders_customer_status_created" not in indexes
+    assert indexes["ix_orders_customer_status_amounts"] == [
+        "customer_id",
+        "status",
+        "created_at",
+        "id",
+        "total",
+        "fees",
+        "refunded",
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(text("orders"))).scalar() == 3

@@ -8,8 +8,15 @@ import pytest
 from tests import factories
 
 from storeadmin.core.errors import Invalid
-from storeadmin.core.models import CustomerSummary, MatchKind
-from storeadmin.data.search_terms import escape_like, fts_phrase, parse_id_forms, prefix_upper_bound
+from storeadmin.core.models import CustomerSummary, MatchKind, MetadataField
+from storeadmin.data.search import MetadataKeys
+from storeadmin.data.search_terms import (
+    escape_like,
+    fts_phrase,
+    looks_like_id,
+    parse_id_forms,
+    prefix_upper_bound,
+)
 from storeadmin.data.sql_service import SqlStoreService
 
 STEAM64 = "76561197960287930"
@@ -54,6 +61,28 @@ def test_id_forms() -> None:
     assert parse_id_forms("99999999999999999999") == []  # beyond BIGINT: no lookup
     assert parse_id_forms("٣") == []  # non-ASCII digits are not IDs
     assert parse_id_forms("alice") == []
+
+
+def test_inputs_that_can_only_be_ids() -> None:
+    for text in (
+        STEAM64,
+        STEAM2,
+        STEAM3,
+        NOTCH,
+        NOTCH.replace("-", ""),
+        "2533274790395904",  # XUID
+        "175928847299117063",  # Discord snowflake
+        "#12",
+        "order 12",
+        "Order #12",
+        "sub 3",
+        "customer 7",
+        f"https://steamcommunity.com/profiles/{STEAM64}/",
+    ):
+        assert looks_like_id(text), text
+    # Could be a name: bare short digits, one-letter and glued prefixes, words.
+    for text in ("123456", "c12", "o12", "s12", "order66", "sub12", "Bob", "ab12cd"):
+        assert not looks_like_id(text), text
 
 
 def test_prefix_bound_and_escapes() -> None:
@@ -150,6 +179,76 @@ def test_metadata_value_matches_under_any_key(service: SqlStoreService) -> None:
     [hit] = service.search_customers("b@example.com").items
     assert hit.id == b
     assert service.search_customers("B@EXAMPLE.COM").items == ()  # values match exactly
+
+
+def test_id_input_that_matched_skips_the_name_phases(service: SqlStoreService) -> None:
+    engine = service.engine
+    steam = factories.customer(engine, "Gabe", external_id=STEAM64)
+    factories.customer(engine, f"{STEAM64}fan", external_id="x1")  # a name starting alike
+    named = factories.customer(engine, "76561197960287931x", external_id="x2")
+    pid = factories.product(engine)
+    factories.order(engine, steam, pid)
+    numbered = factories.customer(engine, "o1fan", external_id="x3")
+
+    [hit] = service.search_customers(STEAM64).items  # the ID matched: no name results
+    assert (hit.id, hit.matched_by) == (steam, MatchKind.EXTERNAL_ID)
+    # Nothing has that ID: the same shape still finds names.
+    [hit] = service.search_customers("76561197960287931").items
+    assert (hit.id, hit.matched_by) == (named, MatchKind.NAME_PREFIX)
+    # "o1" may be a name: the order match comes first, then the names.
+    assert [(r.id, r.matched_by) for r in service.search_customers("o1").items] == [
+        (steam, MatchKind.ORDER_ID),
+        (numbered, MatchKind.NAME_PREFIX),
+    ]
+    [hit] = service.search_customers("#1").items
+    assert (hit.id, hit.matched_by) == (steam, MatchKind.ORDER_ID)
+
+
+def test_id_input_pages_through_metadata_matches_only(service: SqlStoreService) -> None:
+    engine = service.engine
+    snowflake = "175928847299117063"
+    owners = [factories.customer(engine, f"m{i}", external_id=f"m{i}") for i in range(3)]
+    for cid in owners:
+        factories.metadata(engine, cid, DiscordID=snowflake)
+    factories.customer(engine, f"{snowflake}x", external_id="n1")
+    for limit in (1, 2, 50):
+        results = _all(service, snowflake, limit=limit)
+        assert _ids(results) == owners, limit
+        assert {r.matched_by for r in results} == {MatchKind.METADATA}
+
+
+def test_metadata_keys_are_cached_and_dropped_by_a_metadata_write(
+    service: SqlStoreService,
+) -> None:
+    engine = service.engine
+    a = factories.customer(engine, "A", external_id="e1")
+    b = factories.customer(engine, "B", external_id="e2")
+    factories.metadata(engine, a, DiscordID="111")
+    assert _ids(list(service.search_customers("111").items)) == [a]
+    # A key written behind the service's back waits for the cache to expire...
+    factories.metadata(engine, b, email="b@example.com")
+    assert service.search_customers("b@example.com").items == ()
+    # ...while the service's own metadata write is seen at once.
+    service.replace_metadata(b, [MetadataField("note", "hello")])
+    assert _ids(list(service.search_customers("hello").items)) == [b]
+
+
+def test_metadata_keys_cache_expires(service: SqlStoreService) -> None:
+    engine = service.engine
+    a = factories.customer(engine, "A", external_id="e1")
+    factories.metadata(engine, a, k1="v")
+    clock = [0.0]
+    keys = MetadataKeys(ttl=60.0, clock=lambda: clock[0])
+    with service.read() as session:
+        assert keys.get(session) == ["k1"]
+    factories.metadata(engine, factories.customer(engine, "B", external_id="e2"), k2="v")
+    with service.read() as session:
+        clock[0] = 59.0
+        assert keys.get(session) == ["k1"]
+        clock[0] = 60.0
+        assert keys.get(session) == ["k1", "k2"]
+        keys.clear()
+        assert keys.get(session) == ["k1", "k2"]
 
 
 def test_name_prefix_is_case_insensitive_and_ordered(service: SqlStoreService) -> None:

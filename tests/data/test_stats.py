@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from sqlalchemy import insert
@@ -201,3 +202,48 @@ def test_customer_with_20000_orders(svc: SqlStoreService) -> None:
     assert len(page.items) == 100
     assert page.total == 20_000
     assert page.items[0].created_at > page.items[-1].created_at
+
+
+def test_stats_header_reads_the_covering_index_only(svc: SqlStoreService) -> None:
+    """The header and sparkline sums never touch the orders table (SQLite plan)."""
+    if svc.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite plan check; PostgreSQL plans depend on table statistics")
+    from sqlalchemy import event
+
+    cid = factories.customer(svc.engine, "Whale")
+    add_orders(svc, cid, 300)
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
+        statements.append((statement, params))
+
+    event.listen(svc.engine, "before_cursor_execute", capture)
+    try:
+        svc.get_customer(cid)
+        svc.search_customers("Whale")
+    finally:
+        event.remove(svc.engine, "before_cursor_execute", capture)
+    sums = [s for s in statements if "sum(orders.total)" in s[0]]
+    assert len(sums) == 3  # header, sparkline, search figures
+    with svc.engine.connect() as connection:
+        for sql, params in sums:
+            plan = [
+                str(row[-1])
+                for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            ]
+            assert any(
+                "USING COVERING INDEX ix_orders_customer_status_amounts" in d for d in plan
+            ), plan
+            assert not any(d.startswith("SCAN orders") for d in plan), plan
+
+
+def test_search_figures_match_the_header_for_a_big_customer(svc: SqlStoreService) -> None:
+    engine = svc.engine
+    pid = factories.product(engine)
+    cid = factories.customer(engine, "Whale")
+    add_orders(svc, cid, 1_000)
+    factories.subscription(engine, cid, pid, status="active")
+    factories.subscription(engine, cid, pid, status="active")  # one badge, not two rows
+    [hit] = svc.search_customers("Whale").items
+    assert hit.net_spent == svc.get_customer(cid).stats.total_spent_net
+    assert hit.active_subscriber

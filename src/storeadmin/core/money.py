@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "BRL": "R$"}
 _ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF"}
+_CHECKED: dict[str, str] = {}
+"""Currency codes ``Money.trusted`` has validated → their normalised (upper-case) form."""
 
 
 def minor_digits(currency: str) -> int:
@@ -27,6 +29,21 @@ class Money:
             raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
         if self.currency != self.currency.upper():
             object.__setattr__(self, "currency", self.currency.upper())
+
+    @classmethod
+    def trusted(cls, amount: int, currency: str) -> Money:
+        """Money for hot paths (mapping thousands of database rows): same invariants,
+        fewer checks. A currency is validated once per distinct code; anything but a
+        plain ``int`` amount goes through the full constructor (and its errors)."""
+        code = _CHECKED.get(currency)
+        if code is None or type(amount) is not int:
+            checked = cls(amount, currency)
+            _CHECKED[currency] = checked.currency
+            return checked
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", code)
+        return money
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:

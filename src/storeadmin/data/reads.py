@@ -50,6 +50,7 @@ from storeadmin.data.schema import (
     ProductRow,
     StoreSetting,
 )
+from storeadmin.data.search import MetadataKeys
 from storeadmin.data.search import search_customers as run_search
 from storeadmin.data.stats import customer_stats, spend_by_month
 
@@ -99,6 +100,17 @@ class StoreReads(ServiceBase):
             session.execute(select(func.count()).select_from(CustomerRow)).scalar_one()
         ), False
 
+    @property
+    def metadata_keys(self) -> MetadataKeys:
+        """The distinct metadata keys search looks values up under, cached for 60 s.
+
+        Created on first use; a metadata write drops it (``write_metadata``).
+        """
+        keys = self.__dict__.get("_metadata_keys")
+        if keys is None:
+            keys = self.__dict__.setdefault("_metadata_keys", MetadataKeys())
+        return keys
+
     def search_customers(
         self, query: str, *, limit: int = 50, cursor: str | None = None
     ) -> Page[CustomerSummary]:
@@ -115,6 +127,7 @@ class StoreReads(ServiceBase):
                 cursor=cursor,
                 now=self.now(),
                 currency=self.currency(session),
+                keys_cache=self.metadata_keys,
             )
 
     def get_customer(self, customer_id: int) -> CustomerDetails:

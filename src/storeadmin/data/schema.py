@@ -235,7 +235,18 @@ class OrderRow(Base):
 
     __table_args__ = (
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
-        Index("ix_orders_customer_status_created", "customer_id", "status", "created_at", "id"),
+        # Covering (migration 0002): the per-status sums of data.stats read it alone,
+        # and it serves the keyset page of one status like the index it replaced.
+        Index(
+            "ix_orders_customer_status_amounts",
+            "customer_id",
+            "status",
+            "created_at",
+            "id",
+            "total",
+            "fees",
+            "refunded",
+        ),
     )
 
 

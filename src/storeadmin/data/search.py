@@ -13,26 +13,36 @@ phases returned, so keyset paging across phases never repeats or skips a row:
 4. ``substring`` — only for 3 characters or more: SQLite's FTS5 trigram table
    ``customers_fts``, PostgreSQL's pg_trgm GIN index, by id; prefix matches excluded.
 
+An input that can only be an ID (``search_terms.looks_like_id``: a SteamID64, a UUID,
+a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases.
 An empty input lists the newest customers (by id, descending: ids grow with time and
 the primary key serves the order, where ``first_seen`` has no index). Net spent and
-"active subscriber" are computed afterwards for the rows of the page only, each with
-one grouped query. Every value reaches SQL as a bound parameter.
+"active subscriber" come afterwards, for the rows of the page only, in one statement.
+
+Cost: each phase is one statement that returns customer rows; the statements are built
+once per shape with ``bindparam()`` (SQLAlchemy's compiled cache then serves them) and
+the distinct metadata keys are cached by the service (``MetadataKeys``). Every value
+reaches SQL as a bound parameter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    bindparam,
     column,
     exists,
     func,
-    literal,
+    literal_column,
     or_,
     select,
     table,
@@ -50,10 +60,11 @@ from storeadmin.data.search_terms import (
     escape_like,
     external_candidates,
     fts_phrase,
+    looks_like_id,
     parse_id_forms,
     prefix_upper_bound,
 )
-from storeadmin.data.stats import active_subscribers, net_spent_by_customer
+from storeadmin.data.stats import search_figures
 
 SUBSTRING_MIN_CHARS = 3
 """Below this, substring search would scan (a trigram index needs 3 characters)."""
@@ -61,13 +72,18 @@ SUBSTRING_MIN_CHARS = 3
 MAX_METADATA_KEYS = 200
 """More distinct metadata keys than this and the value lookup ignores keys (a scan)."""
 
+METADATA_KEYS_TTL_S = 60.0
+"""How long the distinct metadata keys are reused (other processes may add keys)."""
+
 _CURSOR_KIND = "search"
+_NAME_PHASES = ("prefix", "substring")
 _EXACT_RANK = {
     MatchKind.CUSTOMER_ID: 0,
     MatchKind.EXTERNAL_ID: 1,
     MatchKind.ORDER_ID: 2,
     MatchKind.SUBSCRIPTION_ID: 3,
 }
+_KIND_OF_RANK = {rank: kind for kind, rank in _EXACT_RANK.items()}
 
 C = CustomerRow
 CUSTOMER_COLUMNS = (
@@ -81,6 +97,168 @@ CUSTOMER_COLUMNS = (
     C.ban_expires_at,
 )
 _FTS = table("customers_fts", column("rowid"), column("customers_fts"))
+
+
+# ------------------------------------------------------------------ metadata keys
+
+
+def metadata_keys(session: Session) -> list[str]:
+    """Distinct metadata keys by a loose index scan: one index seek per key, one statement."""
+    return [str(k) for k in session.execute(_metadata_keys_sql()).scalars()]
+
+
+@cache
+def _metadata_keys_sql() -> Select[Any]:
+    m = MetadataRow
+    keys = select(func.min(m.key).label("k")).cte("meta_keys", recursive=True)
+    step = select(select(func.min(m.key)).where(m.key > keys.c.k).scalar_subquery()).where(
+        keys.c.k.is_not(None)
+    )
+    keys = keys.union_all(step)
+    return select(keys.c.k).where(keys.c.k.is_not(None)).limit(MAX_METADATA_KEYS + 1)
+
+
+class MetadataKeys:
+    """The distinct metadata keys, read at most once per ``ttl`` seconds (thread-safe).
+
+    The service clears it after it replaces metadata; keys added by another process
+    show up within ``ttl``. A stale list only misses values under a brand-new key.
+    """
+
+    def __init__(
+        self, ttl: float = METADATA_KEYS_TTL_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl, self._clock = ttl, clock
+        self._lock = threading.Lock()
+        self._keys: list[str] | None = None
+        self._read_at = 0.0
+
+    def get(self, session: Session) -> list[str]:
+        """The cached keys, or the keys read through ``session`` when stale."""
+        with self._lock:
+            if self._keys is not None and self._clock() - self._read_at < self._ttl:
+                return self._keys
+        keys = metadata_keys(session)
+        with self._lock:
+            self._keys, self._read_at = keys, self._clock()
+        return keys
+
+    def clear(self) -> None:
+        """Forget the keys (after a metadata write)."""
+        with self._lock:
+            self._keys = None
+
+
+# ------------------------------------------------------------------ statements
+
+
+def _p(name: str, *, expanding: bool = False) -> Any:
+    return bindparam(name, expanding=expanding)
+
+
+def _exclusions(exclude_exact: bool, meta: str) -> list[ColumnElement[bool]]:
+    """Leave out customers the exact (``exact_ids``) and metadata phases returned.
+
+    ``meta``: ``"keyed"`` (value under ``keys``), ``"any"`` (any key) or ``"none"``.
+    """
+    found: list[ColumnElement[bool]] = []
+    if exclude_exact:
+        found.append(C.id.not_in(_p("exact_ids", expanding=True)))
+    if meta != "none":
+        m = MetadataRow
+        match = (m.customer_id == C.id) & (m.value == _p("text"))
+        if meta == "keyed":
+            # Leading the (key, value) index with the key keeps this a seek per key.
+            match = match & m.key.in_(_p("keys", expanding=True))
+        found.append(~exists().where(match))
+    return found
+
+
+@cache
+def _exact_sql(kinds: tuple[MatchKind, ...]) -> Select[Any]:
+    """Every exact match with its customer row and rank, in one UNION ALL of seeks."""
+    parts: list[Select[Any]] = []
+    for kind in kinds:
+        rank = literal_column(str(_EXACT_RANK[kind])).label("rank")
+        if kind is MatchKind.CUSTOMER_ID:
+            parts.append(select(C.id.label("cid"), rank).where(C.id == _p("number")))
+        elif kind is MatchKind.ORDER_ID:
+            parts.append(
+                select(OrderRow.customer_id.label("cid"), rank).where(OrderRow.id == _p("number"))
+            )
+        else:
+            parts.append(
+                select(SubscriptionRow.customer_id.label("cid"), rank).where(
+                    SubscriptionRow.id == _p("number")
+                )
+            )
+    rank = literal_column(str(_EXACT_RANK[MatchKind.EXTERNAL_ID])).label("rank")
+    parts.append(
+        select(C.id.label("cid"), rank).where(C.external_id.in_(_p("externals", expanding=True)))
+    )
+    found = union_all(*parts).subquery("exact")
+    return select(*CUSTOMER_COLUMNS, found.c.rank).join_from(found, C, C.id == found.c.cid)
+
+
+@cache
+def _meta_sql(meta: str, exclude_exact: bool) -> Select[Any]:
+    m = MetadataRow
+    ids = select(m.customer_id).where(m.value == _p("text"), m.customer_id > _p("after_id"))
+    if meta == "keyed":
+        ids = ids.where(m.key.in_(_p("keys", expanding=True)))
+    if exclude_exact:
+        ids = ids.where(m.customer_id.not_in(_p("exact_ids", expanding=True)))
+    found = ids.distinct().order_by(m.customer_id).limit(_p("want")).subquery("meta")
+    return select(*CUSTOMER_COLUMNS).join_from(found, C, C.id == found.c.customer_id).order_by(C.id)
+
+
+@cache
+def _prefix_sql(bounded: bool, resume: bool, exclude_exact: bool, meta: str) -> Select[Any]:
+    query = select(*CUSTOMER_COLUMNS).where(C.name_key >= _p("low"))
+    if bounded:
+        query = query.where(C.name_key < _p("high"))
+    if resume:
+        query = query.where(tuple_(C.name_key, C.id) > tuple_(_p("after_name"), _p("after_id")))
+    query = query.where(*_exclusions(exclude_exact, meta))
+    return query.order_by(C.name_key, C.id).limit(_p("want"))
+
+
+@cache
+def _substring_sql(
+    sqlite: bool, bounded: bool, resume: bool, exclude_exact: bool, meta: str
+) -> Select[Any]:
+    order_key: Any
+    if sqlite:
+        # Drive the query from the trigram index; it yields rowids in order, so the
+        # keyset bound and the ORDER BY are served without a sort.
+        query = (
+            select(*CUSTOMER_COLUMNS)
+            .select_from(_FTS.join(C, C.id == _FTS.c.rowid))
+            .where(_FTS.c.customers_fts.op("MATCH")(_p("phrase")))
+        )
+        order_key = _FTS.c.rowid
+    else:
+        query = select(*CUSTOMER_COLUMNS).where(C.name_key.like(_p("pattern"), escape="\\"))
+        order_key = C.id
+    if bounded:
+        query = query.where(or_(C.name_key < _p("low"), C.name_key >= _p("high")))
+    else:
+        query = query.where(C.name_key < _p("low"))
+    if resume:
+        query = query.where(order_key > _p("after_id"))
+    query = query.where(*_exclusions(exclude_exact, meta))
+    return query.order_by(order_key).limit(_p("want"))
+
+
+@cache
+def _newest_sql(resume: bool) -> Select[Any]:
+    query = select(*CUSTOMER_COLUMNS)
+    if resume:
+        query = query.where(C.id < _p("after_id"))
+    return query.order_by(C.id.desc()).limit(_p("want"))
+
+
+# ------------------------------------------------------------------ phases
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,62 +277,57 @@ class _Search:
     session: Session
     text: str
     key: str
-    exact: list[tuple[int, int, MatchKind]] = field(default_factory=list)
-    """(rank, customer id, kind) of the exact matches, sorted."""
+    keys_cache: MetadataKeys | None
+    exact: list[tuple[int, int, MatchKind, Any]] = field(default_factory=list)
+    """(rank, customer id, kind, row) of the exact matches, sorted."""
     meta_keys: list[str] | None = None
 
     @property
     def exact_ids(self) -> list[int]:
         """Customer ids of the exact phase."""
-        return [cid for _, cid, _ in self.exact]
+        return [cid for _, cid, _, _ in self.exact]
+
+    def searchable_keys(self) -> list[str]:
+        """Metadata keys to look the input up under; empty when no value can match."""
+        if len(self.text) > 1024:  # longer than any stored value
+            return []
+        if self.meta_keys is None:
+            cache_ = self.keys_cache
+            self.meta_keys = cache_.get(self.session) if cache_ else metadata_keys(self.session)
+        return self.meta_keys
+
+    def exclusion(self) -> tuple[bool, str, dict[str, Any]]:
+        """(exclude exact ids, metadata mode, their parameters) for the name phases."""
+        params: dict[str, Any] = {}
+        if self.exact:
+            params["exact_ids"] = self.exact_ids
+        keys = self.searchable_keys()
+        meta = "none"
+        if keys:
+            params["text"] = self.text
+            meta = "any"
+            if len(keys) <= MAX_METADATA_KEYS:
+                meta = "keyed"
+                params["keys"] = keys
+        return bool(self.exact), meta, params
 
 
-def _in_prefix(key: str) -> ColumnElement[bool]:
-    upper = prefix_upper_bound(key)
-    if upper is None:
-        return C.name_key >= key
-    return (C.name_key >= key) & (C.name_key < upper)
-
-
-def _not_in_prefix(key: str) -> ColumnElement[bool]:
-    upper = prefix_upper_bound(key)
-    if upper is None:
-        return C.name_key < key
-    return or_(C.name_key < key, C.name_key >= upper)
-
-
-# ------------------------------------------------------------------ exact phase
-
-
-def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind]]:
-    """Every exact match, in one round trip (a UNION ALL of primary-key and index seeks)."""
-    parts: list[Select[Any]] = []
-    for kind, number in parse_id_forms(search.text):
-        rank = literal(_EXACT_RANK[kind])
-        if kind is MatchKind.CUSTOMER_ID:
-            parts.append(select(C.id.label("cid"), rank.label("rank")).where(C.id == number))
-        elif kind is MatchKind.ORDER_ID:
-            parts.append(
-                select(OrderRow.customer_id.label("cid"), rank.label("rank")).where(
-                    OrderRow.id == number
-                )
-            )
-        else:
-            parts.append(
-                select(SubscriptionRow.customer_id.label("cid"), rank.label("rank")).where(
-                    SubscriptionRow.id == number
-                )
-            )
-    parts.append(
-        select(C.id.label("cid"), literal(_EXACT_RANK[MatchKind.EXTERNAL_ID]).label("rank")).where(
-            C.external_id.in_(external_candidates(search.text))
-        )
+def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind, Any]]:
+    """Every exact match with its row, in one round trip."""
+    forms = parse_id_forms(search.text)
+    kinds = tuple(kind for kind, _ in forms)
+    params: dict[str, Any] = {"externals": external_candidates(search.text)}
+    if forms:
+        params["number"] = forms[0][1]
+    best: dict[int, tuple[int, Any]] = {}
+    for row in search.session.execute(_exact_sql(kinds), params):
+        cid, rank = int(row.id), int(row.rank)
+        if cid not in best or rank < best[cid][0]:
+            best[cid] = (rank, row)
+    return sorted(
+        ((rank, cid, _KIND_OF_RANK[rank], row) for cid, (rank, row) in best.items()),
+        key=lambda e: (e[0], e[1]),
     )
-    best: dict[int, int] = {}
-    for cid, rank in search.session.execute(union_all(*parts)):
-        best[int(cid)] = min(int(rank), best.get(int(cid), int(rank)))
-    kinds = {rank: kind for kind, rank in _EXACT_RANK.items()}
-    return sorted((rank, cid, kinds[rank]) for cid, rank in best.items())
 
 
 def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
@@ -162,125 +335,77 @@ def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> lis
     if after is not None:
         mark = (int_key(after.get("r")), int_key(after.get("c")))
         entries = [e for e in entries if (e[0], e[1]) > mark]
-    entries = entries[:want]
-    rows = _rows_by_id(search.session, [cid for _, cid, _ in entries])
     return [
-        _Hit(rows[cid], kind, {"p": "exact", "r": rank, "c": cid})
-        for rank, cid, kind in entries
-        if cid in rows
+        _Hit(row, kind, {"p": "exact", "r": rank, "c": cid})
+        for rank, cid, kind, row in entries[:want]
     ]
 
 
-# ------------------------------------------------------------------ metadata phase
-
-
-def metadata_keys(session: Session) -> list[str]:
-    """Distinct metadata keys by a loose index scan: one index seek per key, one statement."""
-    m = MetadataRow
-    keys = select(func.min(m.key).label("k")).cte("meta_keys", recursive=True)
-    step = select(select(func.min(m.key)).where(m.key > keys.c.k).scalar_subquery()).where(
-        keys.c.k.is_not(None)
-    )
-    keys = keys.union_all(step)
-    query = select(keys.c.k).where(keys.c.k.is_not(None)).limit(MAX_METADATA_KEYS + 1)
-    return [str(k) for k in session.execute(query).scalars()]
-
-
-def _searchable_keys(search: _Search) -> list[str]:
-    """Metadata keys to look the input up under; empty when no value can match."""
-    if len(search.text) > 1024:  # longer than any stored value
-        return []
-    if search.meta_keys is None:
-        search.meta_keys = metadata_keys(search.session)
-    return search.meta_keys
-
-
-def _meta_match(search: _Search, customer_id: Any, keys: list[str]) -> ColumnElement[bool]:
-    m = MetadataRow
-    condition = (m.customer_id == customer_id) & (m.value == search.text)
-    if len(keys) <= MAX_METADATA_KEYS:
-        # Leading the (key, value) index with the key keeps this a seek per key.
-        condition = condition & m.key.in_(keys)
-    return condition
-
-
 def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
-    keys = _searchable_keys(search)
+    keys = search.searchable_keys()
     if not keys:
         return []
-    m = MetadataRow
-    query = select(m.customer_id).where(m.value == search.text).distinct()
+    params: dict[str, Any] = {
+        "text": search.text,
+        "after_id": 0 if after is None else int_key(after.get("c")),
+        "want": want,
+    }
+    meta = "any"
     if len(keys) <= MAX_METADATA_KEYS:
-        query = query.where(m.key.in_(keys))
+        meta, params["keys"] = "keyed", keys
     if search.exact:
-        query = query.where(m.customer_id.not_in(search.exact_ids))
-    if after is not None:
-        query = query.where(m.customer_id > int_key(after.get("c")))
-    query = query.order_by(m.customer_id).limit(want)
-    ids = [int(c) for c in search.session.execute(query).scalars()]
-    rows = _rows_by_id(search.session, ids)
-    return [_Hit(rows[c], MatchKind.METADATA, {"p": "meta", "c": c}) for c in ids if c in rows]
+        params["exact_ids"] = search.exact_ids
+    rows = search.session.execute(_meta_sql(meta, bool(search.exact)), params)
+    return [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": int(row.id)}) for row in rows]
 
 
-# ------------------------------------------------------------------ name phases
-
-
-def _exclude_earlier(search: _Search, query: Select[Any]) -> Select[Any]:
-    """Leave out customers the exact and metadata phases already returned."""
-    if search.exact:
-        query = query.where(C.id.not_in(search.exact_ids))
-    keys = _searchable_keys(search)
-    if keys:
-        query = query.where(~exists().where(_meta_match(search, C.id, keys)))
-    return query
+def _bounds(key: str) -> tuple[bool, dict[str, Any]]:
+    upper = prefix_upper_bound(key)
+    if upper is None:
+        return False, {"low": key}
+    return True, {"low": key, "high": upper}
 
 
 def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
-    query = select(*CUSTOMER_COLUMNS).where(_in_prefix(search.key))
+    bounded, params = _bounds(search.key)
+    exclude_exact, meta, more = search.exclusion()
+    params.update(more, want=want)
     if after is not None:
         name_key = after.get("n")
-        if not isinstance(name_key, str):
-            name_key = ""
-        query = query.where(tuple_(C.name_key, C.id) > tuple_(name_key, int_key(after.get("c"))))
-    query = _exclude_earlier(search, query).order_by(C.name_key, C.id).limit(want)
+        params["after_name"] = name_key if isinstance(name_key, str) else ""
+        params["after_id"] = int_key(after.get("c"))
+    query = _prefix_sql(bounded, after is not None, exclude_exact, meta)
     return [
         _Hit(row, MatchKind.NAME_PREFIX, {"p": "prefix", "n": row.name_key, "c": row.id})
-        for row in search.session.execute(query)
+        for row in search.session.execute(query, params)
     ]
 
 
 def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
-    if search.session.get_bind().dialect.name == "sqlite":
-        # Drive the query from the trigram index; it yields rowids in order, so the
-        # keyset bound and the ORDER BY are served without a sort.
-        query = (
-            select(*CUSTOMER_COLUMNS)
-            .select_from(_FTS.join(C, C.id == _FTS.c.rowid))
-            .where(_FTS.c.customers_fts.op("MATCH")(fts_phrase(search.key)))
-        )
-        order_key = _FTS.c.rowid
+    sqlite = search.session.get_bind().dialect.name == "sqlite"
+    bounded, params = _bounds(search.key)
+    exclude_exact, meta, more = search.exclusion()
+    params.update(more, want=want)
+    if sqlite:
+        params["phrase"] = fts_phrase(search.key)
     else:
-        pattern = f"%{escape_like(search.key)}%"
-        query = select(*CUSTOMER_COLUMNS).where(C.name_key.like(pattern, escape="\\"))
-        order_key = C.id
-    query = query.where(_not_in_prefix(search.key))
+        params["pattern"] = f"%{escape_like(search.key)}%"
     if after is not None:
-        query = query.where(order_key > int_key(after.get("c")))
-    query = _exclude_earlier(search, query).order_by(order_key).limit(want)
+        params["after_id"] = int_key(after.get("c"))
+    query = _substring_sql(sqlite, bounded, after is not None, exclude_exact, meta)
     return [
         _Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id})
-        for row in search.session.execute(query)
+        for row in search.session.execute(query, params)
     ]
 
 
 def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
-    query = select(*CUSTOMER_COLUMNS)
+    params: dict[str, Any] = {"want": want}
     if after is not None:
-        query = query.where(C.id < int_key(after.get("c")))
-    query = query.order_by(C.id.desc()).limit(want)
+        params["after_id"] = int_key(after.get("c"))
     return [
         _Hit(row, MatchKind.NAME_PREFIX, {"p": "newest", "c": row.id})
-        for row in search.session.execute(query)
+        for row in search.session.execute(_newest_sql(after is not None), params)
     ]
 
 
@@ -294,13 +419,6 @@ _PHASES: dict[str, Callable[[_Search, dict[str, Any] | None, int], list[_Hit]]] 
 
 
 # ------------------------------------------------------------------ entry point
-
-
-def _rows_by_id(session: Session, ids: Sequence[int]) -> dict[int, Any]:
-    if not ids:
-        return {}
-    rows = session.execute(select(*CUSTOMER_COLUMNS).where(C.id.in_(list(ids))))
-    return {int(row.id): row for row in rows}
 
 
 def phases_for(key: str) -> list[str]:
@@ -321,10 +439,11 @@ def search_customers(
     cursor: str | None,
     now: datetime,
     currency: str,
+    keys_cache: MetadataKeys | None = None,
 ) -> Page[CustomerSummary]:
     """One page of search results (see the module docstring for the phases)."""
     text = query.strip()
-    search = _Search(session=session, text=text, key=text.casefold())
+    search = _Search(session=session, text=text, key=text.casefold(), keys_cache=keys_cache)
     phases = phases_for(search.key)
     start, after = phases[0], None
     if cursor:
@@ -334,32 +453,45 @@ def search_customers(
         start, after = payload["p"], payload
     if search.key:
         search.exact = _find_exact(search)
+    # An ID-shaped input the ID phases matched is not a name: skip the name phases.
+    # Later pages know it again: the exact phase reruns, and a cursor still in the
+    # metadata phase means that phase matched.
+    id_shaped = looks_like_id(text)
+    id_matched = bool(search.exact) or start == "meta"
     hits: list[_Hit] = []
     for phase in phases[phases.index(start) :]:
         want = limit + 1 - len(hits)
-        if want <= 0:
+        if want <= 0 or (phase in _NAME_PHASES and id_shaped and id_matched):
             break
-        hits += _PHASES[phase](search, after if phase == start else None, want)
+        found = _PHASES[phase](search, after if phase == start else None, want)
+        id_matched = id_matched or (phase == "meta" and bool(found))
+        hits += found
+    return _page(session, text, hits, limit, now, currency)
+
+
+def _page(
+    session: Session, text: str, hits: list[_Hit], limit: int, now: datetime, currency: str
+) -> Page[CustomerSummary]:
     shown = hits[:limit]
     next_cursor = None
     if len(hits) > limit and shown:
         next_cursor = encode_cursor(_CURSOR_KIND, {"q": text, **shown[-1].resume})
-    ids = [int(hit.row.id) for hit in shown]
-    spent = net_spent_by_customer(session, ids)
-    subscribers = active_subscribers(session, ids)
-    items = tuple(
-        CustomerSummary(
-            id=int(hit.row.id),
-            username=hit.row.username,
-            platform=Platform(hit.row.platform),
-            external_id=hit.row.external_id,
-            first_seen=hit.row.first_seen,
-            net_spent=Money(spent.get(int(hit.row.id), 0), currency),
-            banned=hit.row.ban_reason is not None
-            and (hit.row.ban_expires_at is None or hit.row.ban_expires_at > now),
-            active_subscriber=int(hit.row.id) in subscribers,
-            matched_by=hit.kind,
-        )
-        for hit in shown
+    spent, subscribers = search_figures(session, [int(hit.row.id) for hit in shown])
+    return Page(
+        items=tuple(
+            CustomerSummary(
+                id=int(hit.row.id),
+                username=hit.row.username,
+                platform=Platform(hit.row.platform),
+                external_id=hit.row.external_id,
+                first_seen=hit.row.first_seen,
+                net_spent=Money.trusted(spent.get(int(hit.row.id), 0), currency),
+                banned=hit.row.ban_reason is not None
+                and (hit.row.ban_expires_at is None or hit.row.ban_expires_at > now),
+                active_subscriber=int(hit.row.id) in subscribers,
+                matched_by=hit.kind,
+            )
+            for hit in shown
+        ),
+        next_cursor=next_cursor,
     )
-    return Page(items=items, next_cursor=next_cursor)

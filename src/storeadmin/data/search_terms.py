@@ -38,6 +38,28 @@ def parse_id_forms(text: str) -> list[tuple[MatchKind, int]]:
     return []
 
 
+_ID_ONLY = re.compile(
+    r"^(?:"
+    r"[0-9]{16,20}"  # XUID (16), SteamID64 (17), Discord snowflake (17-20)
+    r"|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # UUID
+    r"|STEAM_[01]:[01]:[0-9]{1,10}|\[?U:1:[0-9]{1,10}\]?"  # SteamID2 / SteamID3
+    r"|https?://steamcommunity\.com/\S*"
+    # Prefixed IDs, the word set apart ("order 12", "sub #3"): "order66" may be a name.
+    r"|(?:#|(?:order|sub|subscription|cust|customer)(?:\s+#?|\s*#)\s*)[0-9]+"
+    r")$",
+    re.I,
+)
+
+
+def looks_like_id(text: str) -> bool:
+    """Whether ``text`` can only be an ID, never a name someone would type.
+
+    Bare short digits, one-letter prefixes (``c12``, ``o12``) and glued words
+    (``order66``) stay ambiguous: such usernames exist, so those inputs search names.
+    """
+    return _ID_ONLY.match(text) is not None
+
+
 def external_candidates(text: str) -> list[str]:
     """Every canonical external ID ``text`` could be, plus the text itself."""
     values: list[str] = []

@@ -78,4 +78,5 @@ class MetadataWrites(ServiceBase):
                 before=old,
                 after=new,
             )
+        self.__dict__.pop("_metadata_keys", None)  # search's cached keys (reads.metadata_keys)
         return _sorted_fields(new)
