@@ -79,8 +79,10 @@ class MetadataRow(Vertical):
     }
     """
 
-    def __init__(self, key: str = "", value: str = "", *, focus: bool = False) -> None:
+    def __init__(self, key: str = "", value: str = "", *, number: int, focus: bool = False) -> None:
         super().__init__()
+        self._number = number
+        """1-based position, what error messages refer to (rows are only ever appended)."""
         self._stored = (key, value)
         self._shown = (display_safe(key), display_safe(value))
         self._focus = focus
@@ -89,7 +91,7 @@ class MetadataRow(Vertical):
         """Number, key, value; a note if the stored text had hidden characters; problems."""
         key, value = self._shown
         with Horizontal():
-            yield Static("", classes="row-number", markup=False)
+            yield Static(f"{self._number:>3}", classes="row-number", markup=False)
             yield Input(key, placeholder="key", compact=True, classes="metadata-key")
             yield Input(value, placeholder="value", compact=True, classes="metadata-value")
         if self._shown != self._stored:
@@ -117,10 +119,6 @@ class MetadataRow(Vertical):
             self._stored[0] if key == self._shown[0] else key,
             self._stored[1] if value == self._shown[1] else value,
         )
-
-    def number(self, index: int) -> None:
-        """Show the row's 1-based number (what error messages refer to)."""
-        self.query_one(".row-number", Static).update(f"{index + 1:>3}")
 
     def show_problem(self, problem: str | None) -> None:
         """Flag the row with ``problem``, or clear it."""
@@ -245,12 +243,11 @@ class MetadataForm(Vertical):
         container = self.query_one("#metadata-rows", VerticalScroll)
         container.remove_children()
         rows = [
-            MetadataRow(f.key, f.value, focus=focus and index == 0)
+            MetadataRow(f.key, f.value, number=index + 1, focus=focus and index == 0)
             for index, f in enumerate(fields)
-        ] or [MetadataRow(focus=focus)]
+        ] or [MetadataRow(number=1, focus=focus)]
         self._rows = rows
         container.mount_all(rows)
-        self.call_after_refresh(self._renumber)
         self.show_problem("")
         self.set_saving(False)
         self.dirty = False
@@ -278,11 +275,6 @@ class MetadataForm(Vertical):
         self.query_one("#metadata-update", Button).disabled = saving
 
     # ------------------------------------------------------------ editing
-
-    def _renumber(self) -> None:
-        for index, row in enumerate(self._rows):
-            if row.is_mounted:
-                row.number(index)
 
     def show_problem(self, text: str) -> None:
         """A line above the rows saying why nothing was saved ("" hides it)."""
@@ -323,10 +315,9 @@ class MetadataForm(Vertical):
 
     def action_add_field(self) -> None:
         """Add an empty row at the end and put the cursor in its key."""
-        row = MetadataRow(focus=True)
+        row = MetadataRow(number=len(self._rows) + 1, focus=True)
         self._rows.append(row)
         self.query_one("#metadata-rows", VerticalScroll).mount(row)
-        self.call_after_refresh(self._renumber)
 
     def action_submit(self) -> None:
         """Check the rows locally; post Submitted when they pass, else flag them."""
