@@ -477,3 +477,40 @@ def test_orders_page_plan_uses_the_customer_index(svc: SqlStoreService) -> None:
         ]
     assert any("SEARCH orders USING INDEX ix_orders_customer_created" in d for d in plan), plan
     assert not any("TEMP B-TREE" in d for d in plan), plan
+
+
+def test_next_pages_carry_the_total_and_run_one_statement(svc: SqlStoreService) -> None:
+    """A next page neither re-checks the customer nor counts: the cursor has the total."""
+    from sqlalchemy import event
+    from test_stats import add_orders
+
+    cid = factories.customer(svc.engine, "Whale")
+    add_orders(svc, cid, 30)
+    pid = factories.product(svc.engine)
+    for _ in range(3):
+        factories.subscription(svc.engine, cid, pid)
+        factories.item(svc.engine, cid, pid)
+    lists = (
+        lambda c: svc.list_orders(cid, limit=10, cursor=c),
+        lambda c: svc.list_orders(cid, status=OrderStatus.COMPLETED, limit=10, cursor=c),
+        lambda c: svc.list_subscriptions(cid, limit=1, cursor=c),
+        lambda c: svc.list_inventory(cid, limit=1, cursor=c),
+    )
+    statements: list[str] = []
+
+    def capture(_c: object, _cur: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    for fetch in lists:
+        first = fetch(None)
+        assert first.total is not None
+        assert first.next_cursor
+        statements.clear()
+        event.listen(svc.engine, "before_cursor_execute", capture)
+        try:
+            second = fetch(first.next_cursor)
+        finally:
+            event.remove(svc.engine, "before_cursor_execute", capture)
+        assert second.total == first.total
+        assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+        assert not any("count(" in s for s in statements)

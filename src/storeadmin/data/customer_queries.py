@@ -4,7 +4,8 @@ Lists are keyset pages over (time desc, id desc) backed by a (customer_id, time,
 index, so the first page of a 20,000-order customer costs the same as any other's.
 They select column tuples, never ORM entities. ``Page.total`` is a count over the
 same filter, which the (customer_id[, status], created_at, id) indexes answer from the
-index alone for orders.
+index alone for orders. The first page checks that the customer exists and counts;
+the cursor carries that total, so a next page is a single index-range statement.
 """
 
 from __future__ import annotations
@@ -78,13 +79,20 @@ def require_customer(session: Session, customer_id: int) -> None:
         raise NotFound(f"no customer with ID {customer_id}")
 
 
-def _time_cursor(kind: str, at: datetime, row_id: int) -> str:
-    return encode_cursor(kind, {"t": time_key(at), "i": int(row_id)})
+def _time_cursor(kind: str, at: datetime, row_id: int, total: int | None = None) -> str:
+    payload: dict[str, Any] = {"t": time_key(at), "i": int(row_id)}
+    if total is not None:
+        payload["n"] = total
+    return encode_cursor(kind, payload)
 
 
-def _time_after(kind: str, cursor: str) -> tuple[datetime, int]:
+def _time_after(kind: str, cursor: str) -> tuple[datetime, int, int | None]:
+    """(time, id) to resume after, and the list's total as counted on the first page."""
     payload = decode_cursor(kind, cursor)
-    return parse_time_key(payload.get("t")), int_key(payload.get("i"))
+    total = payload.get("n")
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        total = None
+    return parse_time_key(payload.get("t")), int_key(payload.get("i")), total
 
 
 # ------------------------------------------------------------------ orders
@@ -99,25 +107,37 @@ def list_orders(
     cursor: str | None,
     currency: str,
 ) -> Page[Order]:
-    """Orders newest first (created_at desc, id desc), optionally of one status."""
-    require_customer(session, customer_id)
+    """Orders newest first (created_at desc, id desc), optionally of one status.
+
+    A next page (``cursor``) neither re-checks the customer nor counts again: its total
+    is the first page's, carried in the cursor.
+    """
     filters: list[ColumnElement[bool]] = [OrderRow.customer_id == customer_id]
     if status is not None:
         filters.append(OrderRow.status == OrderStatus(status).value)
     query = select(*ORDER_COLUMNS).where(*filters)
+    total: int | None
     if cursor:
-        at, row_id = _time_after("orders", cursor)
+        at, row_id, total = _time_after("orders", cursor)
         query = query.where(tuple_(OrderRow.created_at, OrderRow.id) < tuple_(at, row_id))
+    else:
+        require_customer(session, customer_id)
+        total = _count(session, OrderRow, filters)
     rows = session.execute(
         query.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit + 1)
     ).all()
-    total = session.execute(select(func.count()).select_from(OrderRow).where(*filters)).scalar_one()
     return keyset_page(
         rows,
         limit,
         convert=lambda r: mappers.order_from_row(r, currency),
-        cursor_of=lambda r: _time_cursor("orders", r.created_at, r.id),
-        total=int(total),
+        cursor_of=lambda r: _time_cursor("orders", r.created_at, r.id, total),
+        total=total,
+    )
+
+
+def _count(session: Session, entity: Any, filters: list[ColumnElement[bool]]) -> int:
+    return int(
+        session.execute(select(func.count()).select_from(entity).where(*filters)).scalar_one()
     )
 
 
@@ -176,7 +196,6 @@ def list_inventory(
     now: datetime,
 ) -> Page[InventoryItem]:
     """Items newest granted first (granted_at desc, id desc), optionally of one state."""
-    require_customer(session, customer_id)
     filters: list[ColumnElement[bool]] = [InventoryItemRow.customer_id == customer_id]
     if state is not None:
         filters.append(item_state_condition(state, now))
@@ -185,27 +204,28 @@ def list_inventory(
         .join(ProductRow, ProductRow.id == InventoryItemRow.product_id)
         .where(*filters)
     )
+    total: int | None
     if cursor:
-        at, row_id = _time_after("inventory", cursor)
+        at, row_id, total = _time_after("inventory", cursor)
         query = query.where(
             tuple_(InventoryItemRow.granted_at, InventoryItemRow.id) < tuple_(at, row_id)
         )
+    else:
+        require_customer(session, customer_id)
+        total = _count(session, InventoryItemRow, filters)
     rows = session.execute(
         query.order_by(InventoryItemRow.granted_at.desc(), InventoryItemRow.id.desc()).limit(
             limit + 1
         )
     ).all()
-    total = session.execute(
-        select(func.count()).select_from(InventoryItemRow).where(*filters)
-    ).scalar_one()
     return keyset_page(
         rows,
         limit,
         convert=lambda r: mappers.item_from_row(
             r, product_name=r.product_name, product_type=r.product_type, now=now
         ),
-        cursor_of=lambda r: _time_cursor("inventory", r.granted_at, r.id),
-        total=int(total),
+        cursor_of=lambda r: _time_cursor("inventory", r.granted_at, r.id, total),
+        total=total,
     )
 
 
@@ -239,7 +259,6 @@ def list_subscriptions(
     currency: str,
 ) -> Page[Subscription]:
     """Subscriptions newest first (created_at desc, id desc), optionally of one status."""
-    require_customer(session, customer_id)
     filters: list[ColumnElement[bool]] = [SubscriptionRow.customer_id == customer_id]
     if status is not None:
         filters.append(SubscriptionRow.status == SubscriptionStatus(status).value)
@@ -248,25 +267,26 @@ def list_subscriptions(
         .join(ProductRow, ProductRow.id == SubscriptionRow.product_id)
         .where(*filters)
     )
+    total: int | None
     if cursor:
-        at, row_id = _time_after("subscriptions", cursor)
+        at, row_id, total = _time_after("subscriptions", cursor)
         query = query.where(
             tuple_(SubscriptionRow.created_at, SubscriptionRow.id) < tuple_(at, row_id)
         )
+    else:
+        require_customer(session, customer_id)
+        total = _count(session, SubscriptionRow, filters)
     rows = session.execute(
         query.order_by(SubscriptionRow.created_at.desc(), SubscriptionRow.id.desc()).limit(
             limit + 1
         )
     ).all()
-    total = session.execute(
-        select(func.count()).select_from(SubscriptionRow).where(*filters)
-    ).scalar_one()
     return keyset_page(
         rows,
         limit,
         convert=lambda r: _subscription(r, currency),
-        cursor_of=lambda r: _time_cursor("subscriptions", r.created_at, r.id),
-        total=int(total),
+        cursor_of=lambda r: _time_cursor("subscriptions", r.created_at, r.id, total),
+        total=total,
     )
 
 
