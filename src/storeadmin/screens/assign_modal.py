@@ -24,7 +24,6 @@ from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from storeadmin.core import validation
 from storeadmin.core.models import (
     CommandPreview,
     Customer,
@@ -204,7 +203,7 @@ class AssignProductModal(ActionModal[InventoryItem]):
             yield Input(
                 id="expires_at",
                 placeholder="empty: the product's default",
-                validators=[Checked(self._parse_expiry)],
+                validators=[Checked(self.parse_when)],
                 valid_empty=True,
             )
             yield FieldHint(id="expires_at-hint")
@@ -288,9 +287,6 @@ class AssignProductModal(ActionModal[InventoryItem]):
 
     # ------------------------------------------------------------ expiry
 
-    def _parse_expiry(self, text: str) -> datetime:
-        return validation.parse_when(text, now=host(self).now())
-
     @on(Input.Changed, "#expires_at")
     def _expiry_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -307,15 +303,9 @@ class AssignProductModal(ActionModal[InventoryItem]):
 
     def _check_expiry(self) -> tuple[bool, datetime | None]:
         """(ok, expiry): None means the product's default, shown live in the hint."""
-        hint = self.query_one("#expires_at-hint", FieldHint)
-        if not self.query_one("#expires_at", Input).value.strip():
-            hint.show_ok(self._default_expiry())
-            return True, None
-        expires = self.check("expires_at", self._parse_expiry)
-        if expires is None:
-            return False, None
-        hint.show_ok(f"expires {when_hint(expires, host(self).now())}")
-        return True, expires
+        return self.check_optional_when(
+            "expires_at", empty=self._default_expiry(), prefix="expires"
+        )
 
     # ------------------------------------------------------------ preview
 

@@ -26,10 +26,8 @@ from storeadmin.screens.modal_base import (
     FieldHint,
     ServiceCall,
     customer_label,
-    when_hint,
 )
 from storeadmin.widgets.cells import plain
-from storeadmin.widgets.host import host
 
 NO_END = "no end date: the ban lasts until it is lifted"
 """Hint of an empty "until" field."""
@@ -87,13 +85,10 @@ class BanModal(_CustomerAction):
         yield Input(
             id="until",
             placeholder="empty: until lifted",
-            validators=[Checked(self._parse_until)],
+            validators=[Checked(self.parse_when)],
             valid_empty=True,
         )
         yield FieldHint(NO_END, id="until-hint")
-
-    def _parse_until(self, text: str) -> datetime:
-        return validation.parse_when(text, now=host(self).now())
 
     @on(Input.Changed, "#reason")
     def _reason_changed(self, event: Input.Changed) -> None:
@@ -107,15 +102,7 @@ class BanModal(_CustomerAction):
 
     def _check_until(self) -> tuple[bool, datetime | None]:
         """(ok, end): the parsed end (None: no end), shown live in the hint."""
-        hint = self.query_one("#until-hint", FieldHint)
-        if not self.query_one("#until", Input).value.strip():
-            hint.show_ok(NO_END)
-            return True, None
-        until = self.check("until", self._parse_until)
-        if until is None:
-            return False, None
-        hint.show_ok(f"until {when_hint(until, host(self).now())}")
-        return True, until
+        return self.check_optional_when("until", empty=NO_END, prefix="until")
 
     def prepare(self) -> ServiceCall | None:
         """Check the reason and the end; the ban call with this dialog's request_id."""

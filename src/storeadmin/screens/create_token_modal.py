@@ -94,14 +94,11 @@ class CreateTokenModal(ActionModal[CustomerToken]):
             yield Input(
                 id="expires_at",
                 placeholder="empty: never",
-                validators=[Checked(self._parse_expiry)],
+                validators=[Checked(self.parse_when)],
                 valid_empty=True,
             )
             yield FieldHint("never expires", id="expires_at-hint")
         yield Vertical(id="token-secret")
-
-    def _parse_expiry(self, text: str) -> datetime:
-        return validation.parse_when(text, now=host(self).now())
 
     @on(Input.Changed, "#label")
     def _label_changed(self, event: Input.Changed) -> None:
@@ -115,15 +112,7 @@ class CreateTokenModal(ActionModal[CustomerToken]):
 
     def _check_expiry(self) -> tuple[bool, datetime | None]:
         """(ok, expiry): the parsed expiry (None: never), shown live in the hint."""
-        hint = self.query_one("#expires_at-hint", FieldHint)
-        if not self.query_one("#expires_at", Input).value.strip():
-            hint.show_ok("never expires")
-            return True, None
-        expires = self.check("expires_at", self._parse_expiry)
-        if expires is None:
-            return False, None
-        hint.show_ok(f"expires {when_hint(expires, host(self).now())}")
-        return True, expires
+        return self.check_optional_when("expires_at", empty="never expires", prefix="expires")
 
     def prepare(self) -> ServiceCall | None:
         """The create call, once label and expiry are valid."""

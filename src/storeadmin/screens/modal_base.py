@@ -29,6 +29,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
+from storeadmin.core import validation
 from storeadmin.core.errors import AlreadyDone, Invalid, StoreError
 from storeadmin.core.models import Customer
 from storeadmin.core.service import StoreService
@@ -271,6 +272,24 @@ class ActionModal(Dialog[T]):
             return None
         hint.show_ok("")
         return value
+
+    def parse_when(self, text: str) -> datetime:
+        """A moment typed as ``7d``, ``30d``, a date or a datetime, after the app's now."""
+        return validation.parse_when(text, now=host(self).now())
+
+    def check_optional_when(
+        self, field_id: str, *, empty: str, prefix: str
+    ) -> tuple[bool, datetime | None]:
+        """(ok, moment) of an optional date Input; the hint says ``empty`` or ``prefix <when>``."""
+        hint = self.query_one(f"#{field_id}-hint", FieldHint)
+        if not self.query_one(f"#{field_id}", Input).value.strip():
+            hint.show_ok(empty)
+            return True, None
+        moment = self.check(field_id, self.parse_when)
+        if moment is None:
+            return False, None
+        hint.show_ok(f"{prefix} {when_hint(moment, host(self).now())}")
+        return True, moment
 
     # ------------------------------------------------------------ confirm / cancel
 
