@@ -51,6 +51,28 @@ EMPTY_STORE_TEXT = (
     "Press Ctrl+Q to quit."
 )
 
+
+class SearchFooter(Footer):
+    """A Footer that lets go of the keys it replaced when it recomposes.
+
+    Each FooterKey binds ``compact`` to the Footer, and the Footer keeps that watcher
+    until ``compact`` changes (Textual issue #6666). This screen lives as long as the
+    app and its Footer recomposes on every return from a customer, so each visit left
+    ~10 dead FooterKeys behind. Drop the watchers of detached keys after recomposing.
+    """
+
+    async def recompose(self) -> None:
+        """Recompose, then forget the watchers of the keys just removed."""
+        await super().recompose()
+        watchers = getattr(self, "__watchers", {}).get("compact")
+        if watchers:
+            watchers[:] = [
+                (node, callback)
+                for node, callback in watchers
+                if node is self or (getattr(node, "is_attached", False) and not node._closing)
+            ]
+
+
 _OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
 
 
@@ -113,7 +135,7 @@ class CustomerSearchScreen(Screen[None]):
                 yield Static(Text(self._connecting_text(app)), id="connecting-text")
             yield SearchResults(id="results")
             yield Static(Text(EMPTY_STORE_TEXT), id="empty-store")
-        yield Footer()
+        yield SearchFooter()
 
     @staticmethod
     def _connecting_text(app: StoreAdminApp) -> str:

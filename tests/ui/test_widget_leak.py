@@ -1,0 +1,52 @@
+"""Closed details screens leave no widgets behind (Textual issue #6666).
+
+A widget that watches a longer-lived object stays referenced by that object's watcher
+list until the watched value changes: every Header watching ``app.title`` and every
+FooterKey of a recomposed Footer lived as long as the app. Counted with
+``gc.get_objects`` after a collection; no timing or memory-size assertion.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from details_helpers import SIZE, open_details
+from textual.pilot import Pilot
+from textual.widgets import Header
+from textual.widgets._footer import FooterKey
+
+from conftest import UiStore, make_app, wait_ready
+from storeadmin.screens.customer_search import CustomerSearchScreen
+
+VISITS = 20
+
+
+def live(kind: type) -> int:
+    """Objects of ``kind`` still alive after a full collection."""
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, kind))
+
+
+async def visit(pilot: Pilot[None], customer_id: int) -> None:
+    """Open a customer, then go back to the search screen."""
+    await open_details(pilot, customer_id)
+    await pilot.press("escape")
+    await pilot.pause()
+    await wait_ready(pilot)
+    assert isinstance(pilot.app.screen, CustomerSearchScreen)
+
+
+async def test_visiting_customers_does_not_grow_live_headers_or_footer_keys(
+    ui_store: UiStore,
+) -> None:
+    app = make_app(ui_store.url)
+    customers = [ui_store.alice, ui_store.bob, *ui_store.players]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        for customer_id in customers[:3]:  # warm-up: caches and lazy imports settle
+            await visit(pilot, customer_id)
+        headers, keys = live(Header), live(FooterKey)
+        for customer_id in customers[3 : 3 + VISITS]:
+            await visit(pilot, customer_id)
+        assert live(Header) <= headers
+        assert live(FooterKey) <= keys
