@@ -254,7 +254,9 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         out["rss_growth_next_mb"] = round(
             out["rss_after_visits_next_mb"] - out["rss_after_visits_mb"], 1
         )
+        # Back on the search screen: its own Header and Footer keys are the live ones.
         out["leaked_headers"] = float(_count_widgets("Header") - 1)
+        out["live_footer_keys"] = float(_count_widgets("FooterKey"))
         out["max_table_rows"] = float(probe.max_rows)
         pool = timed.engine.pool
         out["ui_db_connections"] = float(pool.checkedin() + pool.checkedout())
@@ -279,11 +281,16 @@ def _rss_now() -> float:
 
 
 def _count_widgets(name: str) -> int:
-    """Live widgets of a class name, attached or not (detached ones are leaked)."""
+    """Live widgets of a class or of its subclasses (``Header`` counts a ``ScreenHeader``),
+    attached or not (detached ones are leaked)."""
     from textual.widget import Widget
 
     gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, Widget) and type(o).__name__ == name)
+    return sum(
+        1
+        for o in gc.get_objects()
+        if isinstance(o, Widget) and any(c.__name__ == name for c in type(o).__mro__)
+    )
 
 
 async def _back_to_search(app: Any, probe: Probe) -> None:
