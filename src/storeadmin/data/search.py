@@ -32,30 +32,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    bindparam,
-    column,
-    exists,
-    func,
-    literal_column,
-    or_,
-    select,
-    table,
-    tuple_,
-    union_all,
-)
 from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
 from storeadmin.core.money import Money
 from storeadmin.data.paging import decode_cursor, encode_cursor, int_key
-from storeadmin.data.schema import CustomerRow, MetadataRow, OrderRow, SubscriptionRow
+from storeadmin.data.search_sql import (
+    EXACT_RANK,
+    MAX_METADATA_KEYS,
+    exact_sql,
+    meta_sql,
+    metadata_keys,
+    newest_sql,
+    prefix_sql,
+    substring_sql,
+)
 from storeadmin.data.search_terms import (
     escape_like,
     external_candidates,
@@ -69,53 +63,14 @@ from storeadmin.data.stats import search_figures
 SUBSTRING_MIN_CHARS = 3
 """Below this, substring search would scan (a trigram index needs 3 characters)."""
 
-MAX_METADATA_KEYS = 200
-"""More distinct metadata keys than this and the value lookup ignores keys (a scan)."""
-
 METADATA_KEYS_TTL_S = 60.0
 """How long the distinct metadata keys are reused (other processes may add keys)."""
 
 _CURSOR_KIND = "search"
 _NAME_PHASES = ("prefix", "substring")
-_EXACT_RANK = {
-    MatchKind.CUSTOMER_ID: 0,
-    MatchKind.EXTERNAL_ID: 1,
-    MatchKind.ORDER_ID: 2,
-    MatchKind.SUBSCRIPTION_ID: 3,
-}
-_KIND_OF_RANK = {rank: kind for kind, rank in _EXACT_RANK.items()}
-
-C = CustomerRow
-CUSTOMER_COLUMNS = (
-    C.id,
-    C.username,
-    C.platform,
-    C.external_id,
-    C.first_seen,
-    C.name_key,
-    C.ban_reason,
-    C.ban_expires_at,
-)
-_FTS = table("customers_fts", column("rowid"), column("customers_fts"))
-
+_KIND_OF_RANK = {rank: kind for kind, rank in EXACT_RANK.items()}
 
 # ------------------------------------------------------------------ metadata keys
-
-
-def metadata_keys(session: Session) -> list[str]:
-    """Distinct metadata keys by a loose index scan: one index seek per key, one statement."""
-    return [str(k) for k in session.execute(_metadata_keys_sql()).scalars()]
-
-
-@cache
-def _metadata_keys_sql() -> Select[Any]:
-    m = MetadataRow
-    keys = select(func.min(m.key).label("k")).cte("meta_keys", recursive=True)
-    step = select(select(func.min(m.key)).where(m.key > keys.c.k).scalar_subquery()).where(
-        keys.c.k.is_not(None)
-    )
-    keys = keys.union_all(step)
-    return select(keys.c.k).where(keys.c.k.is_not(None)).limit(MAX_METADATA_KEYS + 1)
 
 
 class MetadataKeys:
@@ -147,115 +102,6 @@ class MetadataKeys:
         """Forget the keys (after a metadata write)."""
         with self._lock:
             self._keys = None
-
-
-# ------------------------------------------------------------------ statements
-
-
-def _p(name: str, *, expanding: bool = False) -> Any:
-    return bindparam(name, expanding=expanding)
-
-
-def _exclusions(exclude_exact: bool, meta: str) -> list[ColumnElement[bool]]:
-    """Leave out customers the exact (``exact_ids``) and metadata phases returned.
-
-    ``meta``: ``"keyed"`` (value under ``keys``), ``"any"`` (any key) or ``"none"``.
-    """
-    found: list[ColumnElement[bool]] = []
-    if exclude_exact:
-        found.append(C.id.not_in(_p("exact_ids", expanding=True)))
-    if meta != "none":
-        m = MetadataRow
-        match = (m.customer_id == C.id) & (m.value == _p("text"))
-        if meta == "keyed":
-            # Leading the (key, value) index with the key keeps this a seek per key.
-            match = match & m.key.in_(_p("keys", expanding=True))
-        found.append(~exists().where(match))
-    return found
-
-
-@cache
-def _exact_sql(kinds: tuple[MatchKind, ...]) -> Select[Any]:
-    """Every exact match with its customer row and rank, in one UNION ALL of seeks."""
-    parts: list[Select[Any]] = []
-    for kind in kinds:
-        rank = literal_column(str(_EXACT_RANK[kind])).label("rank")
-        if kind is MatchKind.CUSTOMER_ID:
-            parts.append(select(C.id.label("cid"), rank).where(C.id == _p("number")))
-        elif kind is MatchKind.ORDER_ID:
-            parts.append(
-                select(OrderRow.customer_id.label("cid"), rank).where(OrderRow.id == _p("number"))
-            )
-        else:
-            parts.append(
-                select(SubscriptionRow.customer_id.label("cid"), rank).where(
-                    SubscriptionRow.id == _p("number")
-                )
-            )
-    rank = literal_column(str(_EXACT_RANK[MatchKind.EXTERNAL_ID])).label("rank")
-    parts.append(
-        select(C.id.label("cid"), rank).where(C.external_id.in_(_p("externals", expanding=True)))
-    )
-    found = union_all(*parts).subquery("exact")
-    return select(*CUSTOMER_COLUMNS, found.c.rank).join_from(found, C, C.id == found.c.cid)
-
-
-@cache
-def _meta_sql(meta: str, exclude_exact: bool) -> Select[Any]:
-    m = MetadataRow
-    ids = select(m.customer_id).where(m.value == _p("text"), m.customer_id > _p("after_id"))
-    if meta == "keyed":
-        ids = ids.where(m.key.in_(_p("keys", expanding=True)))
-    if exclude_exact:
-        ids = ids.where(m.customer_id.not_in(_p("exact_ids", expanding=True)))
-    found = ids.distinct().order_by(m.customer_id).limit(_p("want")).subquery("meta")
-    return select(*CUSTOMER_COLUMNS).join_from(found, C, C.id == found.c.customer_id).order_by(C.id)
-
-
-@cache
-def _prefix_sql(bounded: bool, resume: bool, exclude_exact: bool, meta: str) -> Select[Any]:
-    query = select(*CUSTOMER_COLUMNS).where(C.name_key >= _p("low"))
-    if bounded:
-        query = query.where(C.name_key < _p("high"))
-    if resume:
-        query = query.where(tuple_(C.name_key, C.id) > tuple_(_p("after_name"), _p("after_id")))
-    query = query.where(*_exclusions(exclude_exact, meta))
-    return query.order_by(C.name_key, C.id).limit(_p("want"))
-
-
-@cache
-def _substring_sql(
-    sqlite: bool, bounded: bool, resume: bool, exclude_exact: bool, meta: str
-) -> Select[Any]:
-    order_key: Any
-    if sqlite:
-        # Drive the query from the trigram index; it yields rowids in order, so the
-        # keyset bound and the ORDER BY are served without a sort.
-        query = (
-            select(*CUSTOMER_COLUMNS)
-            .select_from(_FTS.join(C, C.id == _FTS.c.rowid))
-            .where(_FTS.c.customers_fts.op("MATCH")(_p("phrase")))
-        )
-        order_key = _FTS.c.rowid
-    else:
-        query = select(*CUSTOMER_COLUMNS).where(C.name_key.like(_p("pattern"), escape="\\"))
-        order_key = C.id
-    if bounded:
-        query = query.where(or_(C.name_key < _p("low"), C.name_key >= _p("high")))
-    else:
-        query = query.where(C.name_key < _p("low"))
-    if resume:
-        query = query.where(order_key > _p("after_id"))
-    query = query.where(*_exclusions(exclude_exact, meta))
-    return query.order_by(order_key).limit(_p("want"))
-
-
-@cache
-def _newest_sql(resume: bool) -> Select[Any]:
-    query = select(*CUSTOMER_COLUMNS)
-    if resume:
-        query = query.where(C.id < _p("after_id"))
-    return query.order_by(C.id.desc()).limit(_p("want"))
 
 
 # ------------------------------------------------------------------ phases
@@ -320,7 +166,7 @@ def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind, Any]]:
     if forms:
         params["number"] = forms[0][1]
     best: dict[int, tuple[int, Any]] = {}
-    for row in search.session.execute(_exact_sql(kinds), params):
+    for row in search.session.execute(exact_sql(kinds), params):
         cid, rank = int(row.id), int(row.rank)
         if cid not in best or rank < best[cid][0]:
             best[cid] = (rank, row)
@@ -355,7 +201,7 @@ def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list
         meta, params["keys"] = "keyed", keys
     if search.exact:
         params["exact_ids"] = search.exact_ids
-    rows = search.session.execute(_meta_sql(meta, bool(search.exact)), params)
+    rows = search.session.execute(meta_sql(meta, bool(search.exact)), params)
     return [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": int(row.id)}) for row in rows]
 
 
@@ -374,7 +220,7 @@ def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> li
         name_key = after.get("n")
         params["after_name"] = name_key if isinstance(name_key, str) else ""
         params["after_id"] = int_key(after.get("c"))
-    query = _prefix_sql(bounded, after is not None, exclude_exact, meta)
+    query = prefix_sql(bounded, after is not None, exclude_exact, meta)
     return [
         _Hit(row, MatchKind.NAME_PREFIX, {"p": "prefix", "n": row.name_key, "c": row.id})
         for row in search.session.execute(query, params)
@@ -392,7 +238,7 @@ def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) ->
         params["pattern"] = f"%{escape_like(search.key)}%"
     if after is not None:
         params["after_id"] = int_key(after.get("c"))
-    query = _substring_sql(sqlite, bounded, after is not None, exclude_exact, meta)
+    query = substring_sql(sqlite, bounded, after is not None, exclude_exact, meta)
     return [
         _Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id})
         for row in search.session.execute(query, params)
@@ -405,7 +251,7 @@ def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> li
         params["after_id"] = int_key(after.get("c"))
     return [
         _Hit(row, MatchKind.NAME_PREFIX, {"p": "newest", "c": row.id})
-        for row in search.session.execute(_newest_sql(after is not None), params)
+        for row in search.session.execute(newest_sql(after is not None), params)
     ]
 
 
