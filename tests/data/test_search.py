@@ -101,6 +101,8 @@ def test_empty_query_lists_newest_first(service: SqlStoreService) -> None:
     ids = [factories.customer(service.engine, f"user{i}", external_id=f"x{i}") for i in range(5)]
     page = service.search_customers("   ", limit=3)
     assert _ids(list(page.items)) == ids[::-1][:3]
+    assert {item.matched_by for item in page.items} == {MatchKind.NEWEST}
+    assert not MatchKind.NEWEST.is_exact
     assert page.has_more
     assert _ids(_all(service, "", limit=2)) == ids[::-1]
 

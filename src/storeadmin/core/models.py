@@ -112,11 +112,13 @@ class MatchKind(StrEnum):
     METADATA = "metadata"
     NAME_PREFIX = "name"
     NAME_SUBSTRING = "name contains"
+    NEWEST = "newest"
+    """No query: the newest customers."""
 
     @property
     def is_exact(self) -> bool:
         """True for kinds that identify one customer unambiguously."""
-        return self not in (MatchKind.NAME_PREFIX, MatchKind.NAME_SUBSTRING)
+        return self not in (MatchKind.NAME_PREFIX, MatchKind.NAME_SUBSTRING, MatchKind.NEWEST)
 
 
 # ---------------------------------------------------------------- catalogue

@@ -250,7 +250,7 @@ def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> li
     if after is not None:
         params["after_id"] = int_key(after.get("c"))
     return [
-        _Hit(row, MatchKind.NAME_PREFIX, {"p": "newest", "c": row.id})
+        _Hit(row, MatchKind.NEWEST, {"p": "newest", "c": row.id})
         for row in search.session.execute(newest_sql(after is not None), params)
     ]
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
-from storeadmin.core.models import CustomerSummary
+from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.widgets.cells import badge, joined, plain
 from storeadmin.widgets.paged_table import PagedTable, Row
 
@@ -52,7 +52,10 @@ def summary_cells(summary: CustomerSummary) -> tuple[Text, ...]:
         # Stored in UTC, shown as the admin's local date.
         plain(summary.first_seen.astimezone().strftime("%Y-%m-%d")),
         spent,
-        plain(summary.matched_by.value, style="dim"),
+        # Without a query there is no match to explain.
+        plain(
+            "" if summary.matched_by is MatchKind.NEWEST else summary.matched_by.value, style="dim"
+        ),
     )
 
 
