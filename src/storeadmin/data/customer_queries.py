@@ -10,10 +10,11 @@ the cursor carries that total, so a next page is a single index-range statement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import NotFound
@@ -57,6 +58,8 @@ from storeadmin.data.schema import (
     TokenRow,
 )
 from storeadmin.data.stats import subscription_payments
+
+T = TypeVar("T")
 
 RECENT_SUBSCRIPTION_ORDERS = 10
 
@@ -107,37 +110,64 @@ def list_orders(
     cursor: str | None,
     currency: str,
 ) -> Page[Order]:
-    """Orders newest first (created_at desc, id desc), optionally of one status.
-
-    A next page (``cursor``) neither re-checks the customer nor counts again: its total
-    is the first page's, carried in the cursor.
-    """
+    """Orders newest first (created_at desc, id desc), optionally of one status."""
     filters: list[ColumnElement[bool]] = [OrderRow.customer_id == customer_id]
     if status is not None:
         filters.append(OrderRow.status == OrderStatus(status).value)
-    query = select(*ORDER_COLUMNS).where(*filters)
-    total: int | None
-    if cursor:
-        at, row_id, total = _time_after("orders", cursor)
-        query = query.where(tuple_(OrderRow.created_at, OrderRow.id) < tuple_(at, row_id))
-    else:
-        require_customer(session, customer_id)
-        total = _count(session, OrderRow, filters)
-    rows = session.execute(
-        query.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit + 1)
-    ).all()
-    return keyset_page(
-        rows,
-        limit,
+    return _newest_first_page(
+        session,
+        select(*ORDER_COLUMNS).where(*filters),
+        kind="orders",
+        entity=OrderRow,
+        time_column=OrderRow.created_at,
+        customer_id=customer_id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
         convert=lambda r: mappers.order_from_row(r, currency),
-        cursor_of=lambda r: _time_cursor("orders", r.created_at, r.id, total),
-        total=total,
     )
 
 
 def _count(session: Session, entity: Any, filters: list[ColumnElement[bool]]) -> int:
     return int(
         session.execute(select(func.count()).select_from(entity).where(*filters)).scalar_one()
+    )
+
+
+def _newest_first_page(
+    session: Session,
+    query: Select[Any],
+    *,
+    kind: str,
+    entity: Any,
+    time_column: Any,
+    customer_id: int,
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    cursor: str | None,
+    convert: Callable[[Any], T],
+) -> Page[T]:
+    """One keyset page of ``query`` by (time desc, id desc), ``filters`` already applied.
+
+    A next page (``cursor``) neither re-checks the customer nor counts again: its total
+    is the first page's, carried in the cursor.
+    """
+    total: int | None
+    if cursor:
+        at, row_id, total = _time_after(kind, cursor)
+        query = query.where(tuple_(time_column, entity.id) < tuple_(at, row_id))
+    else:
+        require_customer(session, customer_id)
+        total = _count(session, entity, filters)
+    rows = session.execute(
+        query.order_by(time_column.desc(), entity.id.desc()).limit(limit + 1)
+    ).all()
+    return keyset_page(
+        rows,
+        limit,
+        convert=convert,
+        cursor_of=lambda r: _time_cursor(kind, getattr(r, time_column.key), r.id, total),
+        total=total,
     )
 
 
@@ -199,33 +229,21 @@ def list_inventory(
     filters: list[ColumnElement[bool]] = [InventoryItemRow.customer_id == customer_id]
     if state is not None:
         filters.append(item_state_condition(state, now))
-    query = (
+    return _newest_first_page(
+        session,
         select(*ITEM_COLUMNS)
         .join(ProductRow, ProductRow.id == InventoryItemRow.product_id)
-        .where(*filters)
-    )
-    total: int | None
-    if cursor:
-        at, row_id, total = _time_after("inventory", cursor)
-        query = query.where(
-            tuple_(InventoryItemRow.granted_at, InventoryItemRow.id) < tuple_(at, row_id)
-        )
-    else:
-        require_customer(session, customer_id)
-        total = _count(session, InventoryItemRow, filters)
-    rows = session.execute(
-        query.order_by(InventoryItemRow.granted_at.desc(), InventoryItemRow.id.desc()).limit(
-            limit + 1
-        )
-    ).all()
-    return keyset_page(
-        rows,
-        limit,
+        .where(*filters),
+        kind="inventory",
+        entity=InventoryItemRow,
+        time_column=InventoryItemRow.granted_at,
+        customer_id=customer_id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
         convert=lambda r: mappers.item_from_row(
             r, product_name=r.product_name, product_type=r.product_type, now=now
         ),
-        cursor_of=lambda r: _time_cursor("inventory", r.granted_at, r.id, total),
-        total=total,
     )
 
 
@@ -262,31 +280,19 @@ def list_subscriptions(
     filters: list[ColumnElement[bool]] = [SubscriptionRow.customer_id == customer_id]
     if status is not None:
         filters.append(SubscriptionRow.status == SubscriptionStatus(status).value)
-    query = (
+    return _newest_first_page(
+        session,
         select(*SUBSCRIPTION_COLUMNS)
         .join(ProductRow, ProductRow.id == SubscriptionRow.product_id)
-        .where(*filters)
-    )
-    total: int | None
-    if cursor:
-        at, row_id, total = _time_after("subscriptions", cursor)
-        query = query.where(
-            tuple_(SubscriptionRow.created_at, SubscriptionRow.id) < tuple_(at, row_id)
-        )
-    else:
-        require_customer(session, customer_id)
-        total = _count(session, SubscriptionRow, filters)
-    rows = session.execute(
-        query.order_by(SubscriptionRow.created_at.desc(), SubscriptionRow.id.desc()).limit(
-            limit + 1
-        )
-    ).all()
-    return keyset_page(
-        rows,
-        limit,
+        .where(*filters),
+        kind="subscriptions",
+        entity=SubscriptionRow,
+        time_column=SubscriptionRow.created_at,
+        customer_id=customer_id,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
         convert=lambda r: _subscription(r, currency),
-        cursor_of=lambda r: _time_cursor("subscriptions", r.created_at, r.id, total),
-        total=total,
     )
 
 
