@@ -10,7 +10,6 @@ other; the palette runs the screen's actions.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -18,13 +17,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.dom import NoScreen
-from textual.events import Mount
 from textual.message import Message
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Button, DataTable, Footer, Header, TabbedContent, TabPane
-from textual.widgets._header import HeaderTitle
+from textual.widgets import Button, DataTable, Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscription
@@ -35,6 +30,7 @@ from storeadmin.screens.details_actions import ACTION_BAR_BUTTONS, DetailsAction
 from storeadmin.screens.details_commands import TAB_TITLES, DetailsCommands
 from storeadmin.screens.order_modal import OrderModal
 from storeadmin.screens.subscription_modal import SubscriptionModal
+from storeadmin.widgets.chrome import ScreenHeader
 from storeadmin.widgets.history_tab import HistoryTab
 from storeadmin.widgets.host import host
 from storeadmin.widgets.inventory_tab import InventoryTab
@@ -51,27 +47,6 @@ OPENABLE_TABS = ("inventory", "orders", "subscriptions")
 """Tabs whose rows open a modal with Enter."""
 FILTER_TABS = ("orders", "subscriptions")
 _TABS_GROUP = Binding.Group("Tabs", compact=True)
-
-
-class ScreenHeader(Header):
-    """A Header that watches only its own screen's title and sub-title, not the app's.
-
-    Textual's Header also watches ``app.title`` / ``app.sub_title``; the app keeps such
-    watchers until the value changes (Textual issue #6666), so every closed details
-    screen stayed alive through its Header. The app's title is still shown (the
-    screen's title falls back to it) as it was when the screen opened.
-    """
-
-    def _on_mount(self, event: Mount) -> None:
-        event.prevent_default()  # Header._on_mount would watch the app
-        Widget._on_mount(self, event)
-
-        def set_title() -> None:
-            with suppress(NoScreen):
-                self.query_one(HeaderTitle).update(self.format_title())
-
-        self.watch(self.screen, "title", set_title)
-        self.watch(self.screen, "sub_title", set_title)
 
 
 class CustomerDetailsScreen(DetailsActions):

@@ -6,25 +6,24 @@ are applied on the UI thread only if they still answer what the input says now.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
 from storeadmin.core.text import display_safe
+from storeadmin.screens.search_commands import SearchCommands
+from storeadmin.widgets.chrome import RecomposingFooter
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.search_results import SearchInput, SearchResults, summary_rows
 
@@ -52,32 +51,10 @@ EMPTY_STORE_TEXT = (
 )
 
 
-class SearchFooter(Footer):
-    """A Footer that lets go of the keys it replaced when it recomposes.
-
-    Each FooterKey binds ``compact`` to the Footer, and the Footer keeps that watcher
-    until ``compact`` changes (Textual issue #6666). This screen lives as long as the
-    app and its Footer recomposes on every return from a customer, so each visit left
-    ~10 dead FooterKeys behind. Drop the watchers of detached keys after recomposing.
-    """
-
-    async def recompose(self) -> None:
-        """Recompose, then forget the watchers of the keys just removed."""
-        await super().recompose()
-        watchers = getattr(self, "__watchers", {}).get("compact")
-        if watchers:
-            watchers[:] = [
-                (node, callback)
-                for node, callback in watchers
-                if node is self or (getattr(node, "is_attached", False) and not node._closing)
-            ]
-
-
-_OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
-
-
 class CustomerSearchScreen(Screen[None]):
     """Find a customer: search as you type, page through results, open one."""
+
+    COMMANDS: ClassVar = {SearchCommands}
 
     # customer_search.tcss is loaded by the App: Textual skips CSS_PATH of a default screen.
 
@@ -135,7 +112,7 @@ class CustomerSearchScreen(Screen[None]):
                 yield Static(Text(self._connecting_text(app)), id="connecting-text")
             yield SearchResults(id="results")
             yield Static(Text(EMPTY_STORE_TEXT), id="empty-store")
-        yield SearchFooter()
+        yield RecomposingFooter()
 
     @staticmethod
     def _connecting_text(app: StoreAdminApp) -> str:
@@ -366,50 +343,3 @@ class CustomerSearchScreen(Screen[None]):
             results = self.query_one_optional(SearchResults)
             return results is not None and results.row_count > 0
         return True
-
-
-class SearchCommands(Provider):
-    """Palette entries of the search screen: open a customer by ID, focus the search."""
-
-    def _screen(self) -> CustomerSearchScreen | None:
-        screen = self.screen
-        return screen if isinstance(screen, CustomerSearchScreen) else None
-
-    async def discover(self) -> Hits:
-        """Entries shown before anything is typed."""
-        screen = self._screen()
-        if screen is None:
-            return
-        yield DiscoveryHit(
-            "Open customer by ID…",
-            screen.action_focus_search,
-            help="Type “open 123” here, or an ID in the search field and press Enter",
-        )
-        yield DiscoveryHit("Focus search", screen.action_focus_search, help="Back to the search")
-
-    async def search(self, query: str) -> Hits:
-        """``open 123`` or ``123`` offers that customer; other entries match by name."""
-        screen = self._screen()
-        if screen is None:
-            return
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
-        wanted = _OPEN_ID.fullmatch(query)
-        if wanted is not None:
-            customer_id = int(wanted.group(1))
-            yield Hit(
-                1.0,
-                f"Open customer {customer_id}",
-                partial(app.open_customer, customer_id),
-                help=f"Show customer #{customer_id}",
-            )
-        matcher = self.matcher(query)
-        for title, action, help_text in (
-            ("Open customer by ID…", screen.action_focus_search, "Type “open 123” here"),
-            ("Focus search", screen.action_focus_search, "Back to the search field"),
-        ):
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), action, help=help_text)
-
-
-CustomerSearchScreen.COMMANDS = {SearchCommands}
