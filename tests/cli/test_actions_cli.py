@@ -11,6 +11,7 @@ from tests import factories
 
 from storeadmin.cli import main
 from storeadmin.core.models import CustomerDetails
+from storeadmin.data.engine import make_engine
 from storeadmin.data.sql_service import SqlStoreService, open_service
 
 
@@ -607,3 +608,17 @@ def test_writes_on_both_backends(capsys: pytest.CaptureFixture[str], store_url: 
     actions = [entry["action"] for entry in json.loads(out)]
     assert actions[0] == "customer.edit"
     assert len(actions) == 4
+
+
+def test_assign_warns_about_placeholders_without_a_value(
+    capsys: pytest.CaptureFixture[str], shop: Shop
+) -> None:
+    engine = make_engine(shop.url)
+    steve = factories.customer(
+        engine, "Steve", platform="minecraft", external_id="069a79f4-44e9-4726-a5be-fca90e38aaf5"
+    )
+    engine.dispose()
+    code, out, err = run(capsys, "customers", "assign", str(steve), "vip-rank", "--db", shop.url)
+    assert code == 0, err
+    assert "oxide.usergroup add {steam_id} vip" in out
+    assert "warning: {steam_id} has no value for this customer: sent as written" in err

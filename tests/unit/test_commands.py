@@ -251,3 +251,10 @@ def test_preview_accepts_stage_value() -> None:
     prod = product(cmd(CommandStage.ON_PURCHASE, "x"))
     stage = "on_purchase"
     assert len(preview_commands(customer(), prod, stage, [RUST_A])) == 1  # type: ignore[arg-type]
+
+
+def test_unresolved_in_a_rendered_command() -> None:
+    from storeadmin.core.commands import unresolved_in
+
+    assert unresolved_in("lp user {uuid} add {rank} {{literal}} {uuid}") == ("uuid", "rank")
+    assert unresolved_in("say hello") == ()

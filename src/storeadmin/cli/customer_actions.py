@@ -25,6 +25,7 @@ from storeadmin.cli.customers import (
     store,
 )
 from storeadmin.config import Settings
+from storeadmin.core.commands import unresolved_in
 from storeadmin.core.errors import AlreadyDone, Invalid, NotFound
 from storeadmin.core.models import (
     CommandStage,
@@ -352,6 +353,7 @@ def _assign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_item(item: InventoryItem, attempts: Any, args: argparse.Namespace, title: str) -> None:
+    _warn_unresolved(attempts)
     if args.json:
         print_json({"item": item, "commands": list(attempts)})
         return
@@ -361,6 +363,17 @@ def _print_item(item: InventoryItem, attempts: Any, args: argparse.Namespace, ti
         out.print(render.commands_table(attempts, title=title))
     else:
         out.print("no commands queued")
+
+
+def _warn_unresolved(attempts: Any) -> None:
+    """Say on stderr which queued commands carry a placeholder this customer had no value for."""
+    err = render.err_console()
+    for attempt in attempts:
+        for name in unresolved_in(attempt.command):
+            err.print(
+                f"warning: {{{name}}} has no value for this customer: sent as written "
+                f"to {render.safe(attempt.server_name)} (command {attempt.id})"
+            )
 
 
 def _find_item(service: StoreService, customer_id: int, item_id: int) -> InventoryItem:

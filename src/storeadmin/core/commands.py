@@ -217,3 +217,9 @@ def preview_commands(
                 )
             )
     return tuple(previews)
+
+
+def unresolved_in(command: str) -> tuple[str, ...]:
+    """Placeholders left in a rendered command: they had no value and go out as written."""
+    names = (match.group(1) for match in _PLACEHOLDER.finditer(command) if match.group(1))
+    return tuple(dict.fromkeys(names))
