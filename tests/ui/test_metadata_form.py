@@ -125,7 +125,8 @@ async def test_bad_rows_are_flagged_locally_and_nothing_is_submitted() -> None:
         assert problem(rows(app)[0]).startswith("DiscordID: a Discord user ID")
         summary = str(form.query_one("#metadata-problem", Static).render())
         assert summary.startswith("Not saved: 3 rows need fixing; row 1: DiscordID")
-        assert app.focused is rows(app)[0].query_one(".metadata-key", Input)
+        # Row 1's key is fine, its value is not: the cursor goes to the value.
+        assert app.focused is rows(app)[0].query_one(".metadata-value", Input)
 
         # Typing in a flagged row clears its flag; the others stay.
         await set_row(app, 3, "Note", None)
@@ -162,3 +163,18 @@ async def test_saving_disables_update() -> None:
         form.action_submit()
         await pilot.pause()
         assert len(app.submitted) == 1
+
+
+async def test_a_refused_value_takes_the_cursor_and_typing_fixes_it() -> None:
+    app = FormApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await set_row(app, 0, None, "12ab")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        value = rows(app)[0].query_one(".metadata-value", Input)
+        assert app.focused is value
+        assert "Discord" in problem(rows(app)[0])
+        await pilot.press("end", "9")
+        assert value.value == "12ab9"  # appended, not replaced
+        assert rows(app)[0].query_one(".metadata-key", Input).value == "DiscordID"
+        assert app.submitted == []

@@ -92,8 +92,18 @@ class MetadataRow(Vertical):
         key, value = self._shown
         with Horizontal():
             yield Static(f"{self._number:>3}", classes="row-number", markup=False)
-            yield Input(key, placeholder="key", compact=True, classes="metadata-key")
-            yield Input(value, placeholder="value", compact=True, classes="metadata-value")
+            # No select-on-focus: after a refused save the cursor lands in the field,
+            # and typing must fix it, not replace it whole.
+            yield Input(
+                key, placeholder="key", compact=True, classes="metadata-key", select_on_focus=False
+            )
+            yield Input(
+                value,
+                placeholder="value",
+                compact=True,
+                classes="metadata-value",
+                select_on_focus=False,
+            )
         if self._shown != self._stored:
             yield Static(
                 "control characters shown as symbols: edit or clear this row to save",
@@ -267,7 +277,7 @@ class MetadataForm(Vertical):
         self.show_problem(f"Not saved: {summary}")
         if first < len(self._rows):
             row = self._rows[first]
-            row.query_one(".metadata-key", Input).focus()
+            row.query_one(_field_at_fault(row.field, rows[first]), Input).focus()
             row.scroll_visible()
 
     def set_saving(self, saving: bool) -> None:
@@ -331,3 +341,11 @@ class MetadataForm(Vertical):
             return
         self.show_errors({})
         self.post_message(self.Submitted(self, fields, self.version))
+
+
+def _field_at_fault(field: MetadataField, problem: str) -> str:
+    """The selector of the Input a refusal is about: the key, unless the key is there
+    and the problem is not about it (a bad DiscordID, an over-long value)."""
+    if field.key.strip() and "key" not in problem.lower():
+        return ".metadata-value"
+    return ".metadata-key"
