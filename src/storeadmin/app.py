@@ -8,6 +8,7 @@ the injected factory in a thread worker, and only then is SQLAlchemy imported.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -34,6 +35,9 @@ _HERE = Path(__file__).parent
 
 THEME = "textual-dark"
 """Built-in dark theme: its colours stay distinct when SSH drops us to 256 colours."""
+
+EXIT_INVALID = 2
+"""Exit code for input the user can fix (the CLI's "invalid input")."""
 
 EXIT_UNAVAILABLE = 4
 """Exit code when the store could not be opened (the CLI's "database unavailable")."""
@@ -301,6 +305,12 @@ def build_app(settings: Settings) -> StoreAdminApp:
 
 def run_app(settings: Settings) -> int:
     """Run the terminal UI on the configured store; returns the process exit code."""
+    from storeadmin.config import missing_store, missing_store_message
+
+    missing = missing_store(settings.database)
+    if missing is not None:
+        print(f"storeadmin: {display_safe(missing_store_message(missing))}", file=sys.stderr)
+        return EXIT_INVALID
     app = build_app(settings)
     app.run()
     return app.return_code or 0

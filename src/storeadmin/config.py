@@ -103,3 +103,32 @@ def resolve_admin(cli_value: str | None) -> str:
     """The acting admin: ``--admin``, ``$STOREADMIN_ADMIN``, else the effective OS user."""
     name = (cli_value or os.environ.get("STOREADMIN_ADMIN") or "").strip()
     return name or os_user()
+
+
+def missing_store(database: str) -> Path | None:
+    """The file of an explicitly named SQLite store that does not exist, else None.
+
+    Opening it would silently create an empty store, and a typo in ``--db`` would then
+    read as "no such customer". The default and demo stores are created on first use.
+    """
+    if database in (default_database(), demo_database()):
+        return None
+    if "://" not in database:
+        location = database
+    elif database.startswith("sqlite:///"):
+        location = database.removeprefix("sqlite:///").split("?", 1)[0]
+        location = location.removeprefix("file:")
+    else:
+        return None
+    if not location or location == ":memory:":
+        return None
+    path = Path(location).expanduser()
+    return None if path.exists() else path
+
+
+def missing_store_message(path: Path) -> str:
+    """What to tell the user about a store file that is not there."""
+    return (
+        f"no store at {path}: check the path, or create one with "
+        f"`storeadmin db upgrade --db {path}` (empty) or `storeadmin demo --db {path}`"
+    )

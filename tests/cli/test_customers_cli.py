@@ -409,3 +409,14 @@ def test_console_script_happy_path(shop: Shop, tmp_path: Path) -> None:
     )
     assert shown.returncode == 0
     assert b"\x1b" not in shown.stdout
+
+
+def test_a_mistyped_store_path_is_refused_not_created(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    typo = tmp_path / "no-such-dir" / "store.sqlite3"
+    code = main(["customers", "search", "foo", "--db", str(typo)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"no store at {typo}" in err
+    assert not typo.parent.exists()

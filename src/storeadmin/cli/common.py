@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from storeadmin.config import Settings
+from storeadmin.config import Settings, missing_store, missing_store_message
 from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound, StoreError, Unavailable
 from storeadmin.core.text import display_safe
 
@@ -33,6 +33,9 @@ def open_store(settings: Settings, *, auto_upgrade_shared: bool = False) -> SqlS
     """Open the configured store (raises Unavailable with a clear line)."""
     from storeadmin.data.sql_service import open_service
 
+    missing = missing_store(settings.database)
+    if missing is not None:
+        raise NotFound(missing_store_message(missing))
     return open_service(
         settings.database, actor=settings.admin, auto_upgrade_shared=auto_upgrade_shared
     )

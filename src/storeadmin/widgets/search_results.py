@@ -103,7 +103,7 @@ class SearchResults(PagedTable):
         # Keep the match reason of the original search: it explains why the row is here.
         for (column, _label), cell in zip(COLUMNS, cells, strict=True):
             if column != "matched_by":
-                self.update_cell(key, column, cell)
+                self.update_cell(key, column, cell, update_width=True)
 
 
 class SearchInput(Input):
