@@ -115,6 +115,7 @@ async def test_assign_refused_for_a_banned_customer(ui_store: UiStore) -> None:
         results = await push(pilot, modal_for(app.service, ui_store, ui_store.mallory))
         warning = app.screen.query_one("#banned-warning", Static).render()
         assert "banned (chargeback fraud)" in str(warning)
+        await type_into(pilot, "#product-query", "vip rank")
         await confirm(pilot)
         assert results == []
         assert error_line(app) == "customer: banned: chargeback fraud"
@@ -153,3 +154,12 @@ async def test_assign_with_no_match_refuses_locally(ui_store: UiStore) -> None:
         assert results == []
         assert error_line(app) == "Pick a product first."
         assert audit_actions(app.service, ui_store.alice) == []
+
+
+async def test_nothing_is_chosen_before_the_admin_types(ui_store: UiStore) -> None:
+    async with running(ui_store) as (app, pilot):
+        results = await push(pilot, modal_for(app.service, ui_store, ui_store.bob))
+        await confirm(pilot)
+        assert results == []
+        assert error_line(app) == "Pick a product first."
+        assert app.service.list_inventory(ui_store.bob).items == ()

@@ -213,7 +213,7 @@ class AssignProductModal(ActionModal[InventoryItem]):
             yield Static(Text("Pick a product.", style="dim"), id="preview", markup=False)
 
     def on_mount(self) -> None:
-        """List every product; the first is chosen until the admin types."""
+        """List every product; none is chosen until the admin types or picks one."""
         super().on_mount()
         self._show_matches("")
         self.query_one("#product-query", Input).focus()
@@ -224,7 +224,13 @@ class AssignProductModal(ActionModal[InventoryItem]):
         matches = match_products(query, self.products)
         options = self.query_one("#product-matches", OptionList)
         options.set_options(product_option(product) for product in matches)
-        if matches:
+        if not query.strip():
+            # Nothing typed yet: list the catalogue, but choose nothing for the admin.
+            self._choose(None)
+            self.query_one("#product-facts", Static).update(
+                Text("Type to pick a product, or move into the list.", style="dim")
+            )
+        elif matches:
             options.highlighted = 0
             self._choose(matches[0])
         else:
