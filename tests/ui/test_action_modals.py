@@ -328,6 +328,9 @@ async def test_tokens_revoke_selected_and_revoke_all_asks(ui_store: UiStore) -> 
         table.focus()
         await pilot.press("x")  # the newest ("three") is highlighted
         await wait_ready(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # revoking one asks too
+        await pilot.press("y")
+        await wait_ready(pilot)
         states = {t.label: t.state(FIXED_NOW) for t in app.service.list_tokens(ui_store.alice)}
         assert states == {
             "one": TokenState.ACTIVE,

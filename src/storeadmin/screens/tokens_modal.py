@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -32,7 +33,8 @@ from storeadmin.widgets.detail_format import when
 from storeadmin.widgets.host import host
 
 STATE_STYLES = {TokenState.ACTIVE: "green", TokenState.EXPIRED: "yellow", TokenState.REVOKED: "red"}
-COLUMNS = ("Label", "Prefix", "Created", "Last used", "Expires", "State")
+COLUMNS = ("ID", "Label", "Prefix", "Created", "Last used", "Expires", "State")
+"""ID first: `storeadmin customers tokens ID revoke TOKEN_ID` takes it."""
 
 
 class TokensModal(Dialog[bool]):
@@ -134,6 +136,7 @@ class TokensModal(Dialog[bool]):
         for token in event.tokens:
             state = token.state(now)
             table.add_row(
+                plain(token.id),
                 plain(token.label or "—", max_length=40),
                 plain(token.prefix, max_length=16),
                 when(token.created_at),
@@ -201,8 +204,21 @@ class TokensModal(Dialog[bool]):
         token = self.selected()
         if self.busy or token is None or token.revoked_at is not None:
             return
-        customer_id, token_id = self.customer.id, token.id
         label = display_safe(token.label or token.prefix, max_length=40)
+        question = Text.assemble(
+            f"Revoke token {label} of ",
+            customer_label(self.customer),
+            "?\nAnything using it stops working at once.",
+        )
+        self.app.push_screen(
+            ConfirmModal("Revoke token", question, yes="Revoke", destructive=True),
+            partial(self._revoke_answered, token.id, label),
+        )
+
+    def _revoke_answered(self, token_id: int, label: str, yes: bool | None) -> None:
+        if not yes:
+            return
+        customer_id = self.customer.id
         self._run(
             lambda service: service.revoke_token(customer_id, token_id),
             lambda _: f"Revoked token {label}",
