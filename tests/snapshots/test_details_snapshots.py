@@ -103,9 +103,21 @@ def opening(customer_id: int, tab: str = "inventory", keys: Sequence[str] = ()) 
         for key in keys:
             await pilot.press(key)
             await ui.wait_ready(pilot)
-        await pilot.pause()
+        await settled(pilot)
 
     return run_before
+
+
+async def settled(pilot: Pilot[None]) -> None:
+    """Wait until focus stops moving: the footer lists the focused widget's keys, and a
+    table that takes focus when its rows arrive would otherwise race the screenshot."""
+    for _ in range(40):
+        focused = pilot.app.focused
+        await pilot.pause(0.05)
+        await ui.wait_ready(pilot)
+        if pilot.app.focused is focused:
+            break
+    await pilot.pause()
 
 
 def shows(
