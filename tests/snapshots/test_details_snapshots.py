@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 from storeadmin.data.schema import AuditRow
 from storeadmin.data.sql_service import open_service
+from storeadmin.widgets.paged_table import PagedTable
 
 
 def _load_ui_fixtures() -> ModuleType:
@@ -92,7 +93,13 @@ def store(tmp_path: Path) -> Any:
     return built
 
 
-def opening(customer_id: int, tab: str = "inventory", keys: Sequence[str] = ()) -> RunBefore:
+def opening(
+    customer_id: int,
+    tab: str = "inventory",
+    keys: Sequence[str] = (),
+    *,
+    focus_table: bool = False,
+) -> RunBefore:
     """Open a customer on ``tab``, press ``keys``, and wait for every worker after each step."""
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -104,6 +111,14 @@ def opening(customer_id: int, tab: str = "inventory", keys: Sequence[str] = ()) 
             await pilot.press(key)
             await ui.wait_ready(pilot)
         await settled(pilot)
+        if focus_table:
+            # The footer lists the focused widget's keys: put the cursor where a user's
+            # is after switching tabs, the active tab's table, whatever the timing was.
+            pane = pilot.app.screen.query_one(TabbedContent).active_pane
+            tables = list(pane.query(PagedTable)) if pane is not None else []
+            if tables and pilot.app.focused is not tables[0]:
+                tables[0].focus()
+                await settled(pilot)
 
     return run_before
 
@@ -128,10 +143,12 @@ def shows(
     tab: str = "inventory",
     keys: Sequence[str] = (),
     size: tuple[int, int] = WIDE,
+    focus_table: bool = False,
 ) -> bool:
     """Compare the app after opening ``customer_id`` on ``tab`` and pressing ``keys``."""
     app = ui.make_app(store.url)
-    return snap_compare(app, run_before=opening(customer_id, tab, keys), terminal_size=size)
+    run_before = opening(customer_id, tab, keys, focus_table=focus_table)
+    return snap_compare(app, run_before=run_before, terminal_size=size)
 
 
 def test_inventory_tab(snap_compare: Callable[..., bool], store: Any) -> None:
@@ -143,7 +160,7 @@ def test_inventory_tab_narrow(snap_compare: Callable[..., bool], store: Any) -> 
 
 
 def test_orders_tab(snap_compare: Callable[..., bool], store: Any) -> None:
-    assert shows(snap_compare, store, store.alice, keys=["2"])
+    assert shows(snap_compare, store, store.alice, keys=["2"], focus_table=True)
 
 
 def test_subscriptions_tab(snap_compare: Callable[..., bool], store: Any) -> None:
