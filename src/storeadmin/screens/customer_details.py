@@ -56,6 +56,9 @@ class CustomerDetailsScreen(DetailsActions):
     CSS_PATH = "customer_details.tcss"
     COMMANDS: ClassVar = Screen.COMMANDS | {DetailsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Enter first: it is a priority binding, and declaring it first keeps the footer's
+        # order the same whichever way Textual gathers priority and focused-chain keys.
+        Binding("enter", "open_selected", "Open", priority=True, tooltip="Open the row"),
         *(
             Binding(
                 str(n),
@@ -67,7 +70,6 @@ class CustomerDetailsScreen(DetailsActions):
             )
             for n, (tab_id, title) in enumerate(TAB_TITLES, start=1)
         ),
-        Binding("enter", "open_selected", "Open", priority=True, tooltip="Open the row"),
         Binding(
             "i", "show_commands", "Commands", tooltip="Commands of the item", id="details.commands"
         ),
