@@ -103,10 +103,7 @@ class PayNowBase:
         return self._cached("store", lambda: self._client.get(self._client.store_path()))
 
     def _currency(self) -> str:
-        try:
-            return str(self._store_dto().get("currency") or "USD").upper()
-        except StoreError:
-            return "USD"
+        return str(self._store_dto().get("currency") or "USD").upper()
 
     def _game(self) -> str:
         dto = self._store_dto()

@@ -252,7 +252,11 @@ class PayNowClient:
             return Conflict(message or "PayNow refused: it conflicts with the current state")
         if status in (400, 422):
             cleaned = {k: self._key.redact(v) for k, v in fields.items()}
-            return Invalid(cleaned or {"request": message or "refused"}, message or None)
+            detail = "; ".join(f"{k}: {v}" for k, v in cleaned.items())
+            line = f"PayNow refused: {message or 'invalid request'}" + (
+                f" ({detail})" if detail else ""
+            )
+            return Invalid(cleaned or {"request": message or "refused"}, line)
         if status >= 500:
             tail = "; try again" if safe else "; the change may not be saved — reload to check"
             return Unavailable(f"PayNow error {status}{tail}")
