@@ -86,10 +86,10 @@ class SqlDeliveryService(ExpirySweep):
                 update(GAME_SERVERS)
                 .where(GAME_SERVERS.c.id == key)
                 .values(
-                    linked_hostname=request.hostname,
-                    linked_platform=request.platform,
-                    linked_version=request.version,
-                    linked_ip=request.ip,
+                    linked_hostname=request.hostname or before.linked_hostname,
+                    linked_platform=request.platform or before.linked_platform,
+                    linked_version=request.version or before.linked_version,
+                    linked_ip=request.ip or before.linked_ip,
                     linked_at=now,
                     last_poll_at=now,
                 )

@@ -98,7 +98,8 @@ class DeliveryApi:
 
     async def link(self, request: Request, server: AuthenticatedServer) -> Response:
         """POST /gameserver/link → LinkGameServerResponseDto."""
-        link = wire.parse_link(await read_json(request, limit=self.max_body))
+        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
+        link = wire.parse_link(body)
         result = await run_in_threadpool(self.service.link, server.id, link)
         return JSONResponse(wire.link_json(result))
 
@@ -108,7 +109,8 @@ class DeliveryApi:
             return await self.ack_bulk(request, server)
         online = None
         if request.method == "POST":
-            online = wire.parse_online(await read_json(request, limit=self.max_body, empty=None))
+            body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
+            online = wire.parse_online(body)
         commands = await run_in_threadpool(
             lambda: self.service.poll(server.id, online, limit=self.poll_limit)
         )
@@ -116,7 +118,8 @@ class DeliveryApi:
 
     async def ack_bulk(self, request: Request, server: AuthenticatedServer) -> Response:
         """DELETE /command-queue and POST /command-queue/acknowledge → 204."""
-        ids = wire.parse_acks(await read_json(request, limit=self.max_body))
+        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
+        ids = wire.parse_acks(body)
         return await self._ack(request, server, ids)
 
     async def ack_one(self, request: Request, server: AuthenticatedServer) -> Response:
@@ -134,7 +137,8 @@ class DeliveryApi:
 
     async def events(self, request: Request, server: AuthenticatedServer) -> Response:
         """POST /events → 204."""
-        joins = wire.parse_events(await read_json(request, limit=self.max_body))
+        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
+        joins = wire.parse_events(body)
         await run_in_threadpool(self.service.record_events, server.id, joins)
         return Response(status_code=204)
 
@@ -157,8 +161,9 @@ class DeliveryApi:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     status = error.status_code if isinstance(error, HTTPException) else 500
+    headers = dict(error.headers or {}) if isinstance(error, HTTPException) else {}
     message = {404: "no such route", 405: "method not allowed"}.get(status, "error")
-    return error_response(ApiError(status, message), new_trace_id())
+    return error_response(ApiError(status, message, headers=headers), new_trace_id())
 
 
 def create_app(

@@ -28,6 +28,10 @@ MAX_BATCH = 5000
 """Acknowledgements or events per request."""
 
 
+NO_BODY: Any = object()
+"""What ``read_json`` returns for an empty body where the spec makes the body optional."""
+
+
 class WireError(ValueError):
     """The body does not have the shape the spec requires (HTTP 400)."""
 
@@ -73,7 +77,10 @@ def _array(value: Any, path: str, *, nullable: bool = False, limit: int = MAX_LI
 
 
 def parse_link(body: Any) -> LinkRequest:
-    """``LinkGameServerRequestDto``."""
+    """``LinkGameServerRequestDto``; no body at all (the spec allows it) is all empty,
+    and the service keeps the previous value of an empty field."""
+    if body is NO_BODY:
+        return LinkRequest(ip="", hostname="", platform="", version="")
     keys = {"ip", "hostname", "platform", "version"}
     data = _object(body, "$", keys, keys)
     values = {key: _string(data[key], f"$.{key}") or "" for key in keys}
@@ -86,11 +93,12 @@ def parse_link(body: Any) -> LinkRequest:
 
 
 def _steam(value: Any, path: str) -> str | None:
-    # SteamId "accepts string or numeric format".
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise WireError("expected a SteamID string or number", path)
+    # The spec's SteamId is a string (its prose also allows numbers; every official
+    # plugin sends strings, and a JSON number cannot hold a SteamID64 exactly).
+    if not isinstance(value, str):
+        raise WireError("expected a SteamID string", path)
     try:
-        return parse_steam_id(str(value)[:64])
+        return parse_steam_id(value[:64])
     except ValueError:
         return None
 
@@ -103,8 +111,8 @@ def _uuid(value: str) -> str | None:
 
 
 def parse_online(body: Any) -> OnlinePlayers:
-    """``GetQueuedCommandsWithOnlinePlayersRequestDto``; an empty body is no players."""
-    if body is None:
+    """``GetQueuedCommandsWithOnlinePlayersRequestDto``; no body at all is no players."""
+    if body is NO_BODY:
         return OnlinePlayers()
     keys = {"steam_ids", "minecraft_uuids", "customer_names"}
     data = _object(body, "$", keys, set())
@@ -136,6 +144,8 @@ def parse_online(body: Any) -> OnlinePlayers:
 def parse_acks(body: Any) -> list[str]:
     """``MarkQueuedCommandAsExecutedDto[]`` → attempt ids (as sent)."""
     ids: list[str] = []
+    if body is NO_BODY:
+        return ids
     for index, entry in enumerate(_array(body, "$", limit=MAX_BATCH)):
         data = _object(entry, f"$[{index}]", {"attempt_id"}, {"attempt_id"})
         value = _string(data["attempt_id"], f"$[{index}].attempt_id") or ""
@@ -164,6 +174,8 @@ def _ip(value: str) -> str:
 def parse_events(body: Any) -> list[PlayerJoin]:
     """``ReportGameServerEventsEntryDto[]`` → the player joins among them."""
     joins: list[PlayerJoin] = []
+    if body is NO_BODY:
+        return joins
     for index, entry in enumerate(_array(body, "$", limit=MAX_BATCH)):
         path = f"$[{index}]"
         data = _object(entry, path, {"event", "timestamp", "player_join"}, {"event", "timestamp"})
@@ -171,9 +183,9 @@ def parse_events(body: Any) -> list[PlayerJoin]:
         if event not in ("invalid", "player_join"):
             raise WireError("unknown event type", f"{path}.event")
         when = _timestamp(data["timestamp"], f"{path}.timestamp")
-        join = data.get("player_join")
-        if join is None:
+        if "player_join" not in data:
             continue
+        join = data["player_join"]
         jpath = f"{path}.player_join"
         jdata = _object(
             join,
