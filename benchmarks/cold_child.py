@@ -39,9 +39,9 @@ def run_app(database: str) -> None:
     from storeadmin.app import StoreAdminApp
 
     def open_store():  # the StoreService type annotation would import more
-        from storeadmin.data.sql_service import open_service
+        from storeadmin.data import open_sql_store
 
-        return open_service(database, actor="bench")
+        return open_sql_store(database, actor="bench")
 
     class ProbeApp(StoreAdminApp):
         # An absolute path: a relative CSS_PATH resolves against the subclass's file.

@@ -16,7 +16,7 @@ from typing import Any
 
 from benchmarks.replay import RawReplayer, SqlCapture, Statement
 from benchmarks.timing import Stats, ratio, summarise
-from storeadmin.data.sql_service import SqlStoreService
+from storeadmin.data import SqlStoreService
 
 SEARCH_KINDS = ("steam", "uuid", "order", "discord", "prefix", "substring", "any")
 EXACT_KINDS = ("steam", "uuid", "order", "discord")
@@ -308,7 +308,7 @@ def _open_and_paging(
     count: int,
     progress: Callable[[str], None],
 ) -> None:
-    from storeadmin.data.demo_rows import BENCH_ID, WHALE_ID
+    from storeadmin.demo import BENCH_ID, WHALE_ID
 
     whale = _find(service, WHALE_NAME, WHALE_ID)
     small = _find(service, SMALL_NAME, BENCH_ID)

@@ -70,7 +70,7 @@ def _progress(step: str, done: int, total: int) -> None:
 
 def sqlite_store(args: argparse.Namespace) -> tuple[str, dict[str, float]]:
     """The SQLite store to measure and its build figures (built now or reused)."""
-    from storeadmin.data.demo import build_demo_store
+    from storeadmin.demo import build_demo_store
 
     if args.db:
         path = Path(args.db)
@@ -130,9 +130,9 @@ def _counts(args: argparse.Namespace) -> dict[str, int]:
 
 def data_part(url: str, counts: dict[str, int], seed: int) -> DataResults:
     """Open the service on ``url`` and run the data-layer benchmark."""
-    from storeadmin.data.sql_service import open_service
+    from storeadmin.data import open_sql_store
 
-    service = open_service(url, actor="bench")
+    service = open_sql_store(url, actor="bench")
     try:
         return run_data_bench(
             service,
@@ -210,7 +210,7 @@ def pg_part(
     args: argparse.Namespace, counts: dict[str, int], sections: list[str]
 ) -> dict[str, float]:
     """Build the demo store into ``--pg`` (wiping it) and run the data part there."""
-    from storeadmin.data.demo import build_demo_store
+    from storeadmin.demo import build_demo_store
 
     if args.pg_existing:
         build_s = args.pg_build_s if args.pg_build_s is not None else float("nan")

@@ -185,18 +185,18 @@ async def _page_presses(app: Any, pilot: Any, probe: Probe, presses: int) -> lis
 async def main(config: dict[str, Any]) -> dict[str, float]:
     """Run every UI measurement on one app instance."""
     from storeadmin.app import StoreAdminApp
-    from storeadmin.data.sql_service import open_service
+    from storeadmin.data import open_sql_store
 
     holder: dict[str, TimedService] = {}
     _apply_experiments(config)
 
     def factory() -> Any:
-        service = open_service(config["db"], actor="bench")
+        service = open_sql_store(config["db"], actor="bench")
         if config.get("sqlite_cache_kib"):
             from sqlalchemy import event
 
             size = int(config["sqlite_cache_kib"])
-            # open_service already pooled a connection: drop it so the hook applies to all.
+            # open_sql_store already pooled a connection: drop it so the hook applies to all.
             service.engine.dispose()
 
             @event.listens_for(service.engine, "connect")

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from storeadmin.data.sql_service import SqlStoreService, open_service
+from storeadmin.data import SqlStoreService, open_sql_store
 
 PG_URL = os.environ.get("STOREADMIN_TEST_PG_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -62,7 +62,7 @@ def pg_template() -> Iterator[str]:
         connection.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {TEMPLATE_DB}"))
     template_url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=TEMPLATE_DB)
-    open_service(template_url.render_as_string(hide_password=False), actor="setup").close()
+    open_sql_store(template_url.render_as_string(hide_password=False), actor="setup").close()
     yield TEMPLATE_DB
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)"))
@@ -89,7 +89,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty, migrated store on each backend."""
     if request.param == "sqlite":
         path = tmp_path / "store.sqlite3"
-        open_service(str(path), actor="setup").close()
+        open_sql_store(str(path), actor="setup").close()
         yield f"sqlite:///{path}"
     else:
         template = request.getfixturevalue("pg_template")
@@ -99,7 +99,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def service(store_url: str) -> Iterator[SqlStoreService]:
     """A service on a fresh store, acting as admin ``alice``."""
-    svc = open_service(store_url, actor="alice")
+    svc = open_sql_store(store_url, actor="alice")
     try:
         yield svc
     finally:
@@ -110,5 +110,5 @@ def service(store_url: str) -> Iterator[SqlStoreService]:
 def sqlite_url(tmp_path: Path) -> str:
     """URL of an empty, migrated SQLite store (for tests that need one backend only)."""
     path = tmp_path / "store.sqlite3"
-    open_service(str(path), actor="setup").close()
+    open_sql_store(str(path), actor="setup").close()
     return f"sqlite:///{path}"

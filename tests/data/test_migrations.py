@@ -12,13 +12,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, func, inspect, select, text
-from tests import factories
 
 from storeadmin.core.errors import Unavailable
 from storeadmin.data import migrate
 from storeadmin.data.engine import make_engine
 from storeadmin.data.migrate import include_object
 from storeadmin.data.schema import Base, CommandAttemptRow, InventoryItemRow
+from support import factories
 
 REBUILD_ITEMS = '''
 """test: rebuild inventory_items (a batch table copy on SQLite)"""

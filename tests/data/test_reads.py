@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from tests import factories
 
 from storeadmin.core.errors import Invalid, NotFound
 from storeadmin.core.models import (
@@ -21,9 +20,10 @@ from storeadmin.core.models import (
     Page,
     SubscriptionStatus,
 )
+from storeadmin.data import SqlStoreService
 from storeadmin.data.engine import make_engine
 from storeadmin.data.schema import AuditRow, TokenRow
-from storeadmin.data.sql_service import SqlStoreService
+from support import factories
 
 T = TypeVar("T")
 T0 = factories.T0
@@ -49,11 +49,11 @@ def walk(fetch: Callable[[str | None], Page[T]]) -> list[T]:
     raise AssertionError("paging did not end")
 
 
-def _add(engine: Any, row: Any) -> int:
+def _add(engine: Any, row: Any) -> str:
     with Session(engine) as session, session.begin():
         session.add(row)
         session.flush()
-        return int(row.id)
+        return str(row.id)
 
 
 # ------------------------------------------------------------------ orders
@@ -74,7 +74,9 @@ def test_orders_newest_first_with_filter_and_paging(svc: SqlStoreService) -> Non
             )
         )
     factories.order(engine, other, pid)
-    newest_first = sorted(ids, key=lambda i: (T0 + timedelta(hours=ids.index(i) // 2), i))[::-1]
+    newest_first = sorted(ids, key=lambda i: (T0 + timedelta(hours=ids.index(i) // 2), int(i)))[
+        ::-1
+    ]
 
     page = svc.list_orders(cid, limit=5)
     assert [o.id for o in page.items] == newest_first[:5]
@@ -401,8 +403,8 @@ def test_preview_assign_renders_on_purchase_commands(svc: SqlStoreService) -> No
         svc.preview_assign(999, pid)
     with pytest.raises(NotFound, match="no product"):
         svc.preview_assign(cid, 999)
-    with pytest.raises(NotFound, match="no game server"):
-        svc.preview_assign(cid, pid, [999])
+    with pytest.raises(Invalid, match="no game server with ID 999"):
+        svc.preview_assign(cid, pid, ["999"])  # the same refusal as assign_product's
 
 
 # ------------------------------------------------------------------ store info

@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests import factories
 
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import CustomerSummary, MatchKind, MetadataField
+from storeadmin.data import SqlStoreService
 from storeadmin.data.search import MetadataKeys
-from storeadmin.data.search_terms import (
+from storeadmin.data.search.terms import (
     escape_like,
     fts_phrase,
     looks_like_id,
     parse_id_forms,
     prefix_upper_bound,
 )
-from storeadmin.data.sql_service import SqlStoreService
+from support import factories
 
 STEAM64 = "76561197960287930"
 STEAM2 = "STEAM_0:0:11101"
@@ -133,7 +133,7 @@ def test_customer_order_and_subscription_ids(service: SqlStoreService) -> None:
 
     # Plain digits try every kind: customer id, then order, then subscription; each
     # customer once, under its best kind.
-    assert (first, second, third) == (1, 2, 3)
+    assert (first, second, third) == ("1", "2", "3")
     assert [(r.id, r.matched_by) for r in service.search_customers("1").items] == [
         (first, MatchKind.CUSTOMER_ID),
         (third, MatchKind.ORDER_ID),  # order 1; subscription 1 is also third's

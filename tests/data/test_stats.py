@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert
-from tests import factories
 
 from storeadmin.core.errors import NotFound
+from storeadmin.data import SqlStoreService
 from storeadmin.data.schema import OrderRow
-from storeadmin.data.sql_service import SqlStoreService
 from storeadmin.data.stats import month_start, round_half_up
+from support import factories
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
@@ -151,7 +151,7 @@ def test_get_customer_details_and_not_found(svc: SqlStoreService) -> None:
     assert details.customer.username == "Banned"
     assert details.customer.ban is not None
     assert details.customer.ban.reason == "cheating"
-    assert details.customer.version == 1
+    assert details.customer.version == "1"
     assert details.stats.total_payments == 0
     assert len(details.spend_by_month) == 12
     with pytest.raises(NotFound, match="no customer with ID 999"):

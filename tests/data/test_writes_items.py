@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests import factories
 from write_checks import audit_rows, count, one, rows
 
 from storeadmin.core.errors import AlreadyDone, Invalid, NotFound
 from storeadmin.core.models import ItemSource, ItemState
-from storeadmin.data import audit
-from storeadmin.data.sql_service import SqlStoreService
+from storeadmin.data import SqlStoreService, audit
+from support import factories
 
 STEAM = "76561198000000001"
 
@@ -42,20 +41,20 @@ def test_assign_grants_queues_and_audits(service: SqlStoreService) -> None:
     assert item.expires_at is not None
     assert before + timedelta(days=30) <= item.expires_at <= datetime.now(UTC) + timedelta(days=30)
     attempts = rows(service, "command_attempts", item_id=item.id)
-    assert [(a.server_id, a.stage, a.status) for a in attempts] == [
+    assert [(str(a.server_id), a.stage, a.status) for a in attempts] == [
         (servers[0], "on_purchase", "pending"),
         (servers[1], "on_purchase", "pending"),
     ]
     assert {a.command for a in attempts} == {f"oxide.usergroup add {STEAM} vip"}
     [entry] = audit_rows(service)
-    assert (entry.action, entry.target_type, entry.target_id, entry.customer_id) == (
+    assert (entry.action, entry.target_type, entry.target_id, str(entry.customer_id)) == (
         "item.assign",
         "item",
         str(item.id),
         cid,
     )
-    assert entry.after["product_id"] == pid
-    assert entry.after["server_ids"] == servers
+    assert entry.after["product_id"] == int(pid)
+    assert entry.after["server_ids"] == [int(s) for s in servers]  # audit JSON keeps the keys
     assert entry.after["expires_at"] == item.expires_at.isoformat()
     assert entry.after["commands_queued"] == 2
 
@@ -65,7 +64,8 @@ def test_assign_with_chosen_servers_and_expiry(service: SqlStoreService) -> None
     until = datetime.now(UTC) + timedelta(days=3)
     item = service.assign_product(cid, pid, server_ids=[servers[1]], expires_at=until)
     assert (item.server_ids, item.expires_at) == ((servers[1],), until)
-    assert [a.server_id for a in rows(service, "command_attempts", item_id=item.id)] == [servers[1]]
+    attempts = rows(service, "command_attempts", item_id=item.id)
+    assert [str(a.server_id) for a in attempts] == [servers[1]]
     forever = factories.product(
         service.engine, "Forever", server_ids=servers[:1], duration_days=None
     )
@@ -143,7 +143,7 @@ def test_revoke_marks_queues_and_audits(service: SqlStoreService) -> None:
     )
     assert item.revoked_at is not None
     attempts = rows(service, "command_attempts", item_id=iid)
-    assert [(a.server_id, a.stage, a.status) for a in attempts] == [
+    assert [(str(a.server_id), a.stage, a.status) for a in attempts] == [
         (servers[0], "on_expire", "pending"),
         (servers[1], "on_expire", "pending"),
     ]

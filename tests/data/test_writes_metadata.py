@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests import factories
 from write_checks import audit_rows, one, rows
 
 from storeadmin.core.errors import Conflict, InvalidRows, NotFound
 from storeadmin.core.models import MetadataField
-from storeadmin.data.sql_service import SqlStoreService, open_service
+from storeadmin.data import SqlStoreService, open_sql_store
+from support import factories
 
 DISCORD = "80351110224678912"
 
@@ -36,7 +36,7 @@ def test_replace_adds_changes_and_removes(service: SqlStoreService) -> None:
     )
     assert stored(service, cid) == {"DiscordUsername": "new#2", "DiscordID": DISCORD, "apiKey": "x"}
     [entry] = audit_rows(service)
-    assert (entry.action, entry.target_type, entry.customer_id) == (
+    assert (entry.action, entry.target_type, str(entry.customer_id)) == (
         "metadata.replace",
         "customer",
         cid,
@@ -86,7 +86,7 @@ def test_expected_version_guards_against_a_concurrent_edit(
 ) -> None:
     cid = factories.customer(service.engine)
     factories.metadata(service.engine, cid, Note="first")
-    bob = open_service(store_url, actor="bob")
+    bob = open_sql_store(store_url, actor="bob")
     try:
         bob.edit_customer(cid, expected_version=1, username="Renamed")
     finally:

@@ -7,13 +7,13 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests import factories
 from write_checks import audit_rows, count, one, rows
 
 from storeadmin.core.errors import AlreadyDone, Invalid, NotFound
 from storeadmin.core.models import TokenState
-from storeadmin.data.sql_service import SqlStoreService
+from storeadmin.data import SqlStoreService
 from storeadmin.data.tokens import hash_secret, verify_token
+from support import factories
 
 
 def test_create_stores_only_hash_and_prefix(service: SqlStoreService) -> None:
@@ -43,7 +43,7 @@ def test_create_stores_only_hash_and_prefix(service: SqlStoreService) -> None:
         str(token.id),
     )
     assert entry.after == {
-        "id": token.id,
+        "id": int(token.id),
         "label": "Discord bot",
         "prefix": secret[:11],
         "expires_at": expires.isoformat(),
@@ -110,7 +110,7 @@ def test_revoke_someone_elses_token_is_not_found(service: SqlStoreService) -> No
     with pytest.raises(NotFound):
         service.revoke_token(bob, token.id)
     with pytest.raises(NotFound):
-        service.revoke_token(alice, token.id + 100)
+        service.revoke_token(alice, str(int(token.id) + 100))
     assert one(service, "customer_tokens", id=token.id).revoked_at is None
     assert audit_rows(service, "token.revoke") == []
 
@@ -129,7 +129,7 @@ def test_revoke_all_counts_and_audits_once(service: SqlStoreService) -> None:
     assert one(service, "customer_tokens", id=other.id).revoked_at is None
     [entry] = audit_rows(service, "token.revoke_all")
     assert entry.after["count"] == 2
-    assert entry.after["token_ids"] == [tokens[1].id, tokens[2].id]
+    assert entry.after["token_ids"] == [int(tokens[1].id), int(tokens[2].id)]
 
     assert service.revoke_all_tokens(alice) == 0
     assert len(audit_rows(service, "token.revoke_all")) == 1

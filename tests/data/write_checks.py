@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from storeadmin.data import SqlStoreService
 from storeadmin.data.schema import AuditRow, Base
-from storeadmin.data.sql_service import SqlStoreService
 
 
 def audit_rows(service: SqlStoreService, action: str | None = None) -> list[Any]:

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import insert
 from textual.drivers.headless_driver import HeadlessDriver
 
-import factories
 from storeadmin.app import StoreAdminApp
+from storeadmin.data import open_sql_store
 from storeadmin.data.schema import AuditRow, TokenRow
-from storeadmin.data.sql_service import open_service
+from support import factories
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -76,7 +76,7 @@ class HostileStore:
 
 def build_hostile_store(path: Path) -> HostileStore:
     """Plant hostile names, metadata, commands, orders, subscriptions, tokens, history."""
-    service = open_service(str(path), actor="setup")
+    service = open_sql_store(str(path), actor="setup")
     engine = service.engine
     try:
         factories.store_settings(engine, name="Hostile Store")
@@ -160,7 +160,7 @@ class _FixedLabel:
         self._inner = inner
 
     def store_info(self) -> Any:
-        return replace(self._inner.store_info(), database="sqlite:///hostile.sqlite3")
+        return replace(self._inner.store_info(), location="sqlite:///hostile.sqlite3")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -170,7 +170,7 @@ def hostile_app(url: str) -> StoreAdminApp:
     """The real app on ``url`` with the fixed clock and a fixed database label."""
 
     def factory() -> Any:
-        return _FixedLabel(open_service(url, actor="alice", clock=lambda: FIXED_NOW))
+        return _FixedLabel(open_sql_store(url, actor="alice", clock=lambda: FIXED_NOW))
 
     return StoreAdminApp(factory, clock=lambda: FIXED_NOW)
 

@@ -17,17 +17,17 @@ from fault_tools import fresh_pg_store
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-import factories
 from storeadmin.cli import main
 from storeadmin.config import resolve_admin
+from storeadmin.data import open_sql_store
 from storeadmin.data.schema import AuditRow, CustomerRow
-from storeadmin.data.sql_service import open_service
+from support import factories
 
 EUID_NAME = pwd.getpwuid(os.geteuid()).pw_name
 
 
 def _audit(url: str) -> list[tuple[str, str, datetime]]:
-    service = open_service(url, actor="reader")
+    service = open_sql_store(url, actor="reader")
     try:
         with service.engine.connect() as connection:
             return [
@@ -47,7 +47,7 @@ def test_actor_is_the_effective_user_not_dollar_user(
         monkeypatch.setenv(variable, "evil")
     assert EUID_NAME != "evil"
     assert resolve_admin(None) == EUID_NAME
-    setup = open_service(sqlite_url, actor="setup")
+    setup = open_sql_store(sqlite_url, actor="setup")
     try:
         customer = factories.customer(setup.engine)
     finally:
@@ -67,7 +67,7 @@ def test_actor_is_the_effective_user_not_dollar_user(
 def test_audit_time_is_the_databases_clock(store_url: str) -> None:
     """A service whose clock is 25 years off still writes audit rows at the real time."""
     past = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
-    service = open_service(store_url, actor="alice", clock=lambda: past)
+    service = open_sql_store(store_url, actor="alice", clock=lambda: past)
     try:
         customer = factories.customer(service.engine)
         before = datetime.now(UTC)
@@ -94,7 +94,7 @@ def test_audit_time_is_the_databases_clock(store_url: str) -> None:
 def test_truncate_of_the_audit_log_is_refused_on_postgresql(pg_template: str) -> None:
     """Row triggers do not see TRUNCATE; the statement trigger does."""
     with fresh_pg_store(pg_template) as url:
-        service = open_service(url, actor="alice")
+        service = open_sql_store(url, actor="alice")
         try:
             customer = factories.customer(service.engine)
             service.ban_customer(customer, reason="spam")

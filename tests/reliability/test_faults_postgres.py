@@ -28,12 +28,11 @@ from fault_tools import (
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-import factories
 from storeadmin.core.errors import Unavailable
 from storeadmin.core.models import ItemState
-from storeadmin.data import audit
+from storeadmin.data import audit, open_sql_store
 from storeadmin.data.engine import PG_CONNECT_TIMEOUT_S
-from storeadmin.data.sql_service import open_service
+from support import factories
 
 PASSWORD = "S3cretPw"
 
@@ -51,7 +50,7 @@ class PgStore:
 def pg_store(pg_template: str) -> Iterator[PgStore]:
     """A fresh database from the migrated template, seeded."""
     with fresh_pg_store(pg_template) as url:
-        setup = open_service(url, actor="setup")
+        setup = open_sql_store(url, actor="setup")
         try:
             engine = setup.engine
             servers = [factories.game_server(engine, f"Rust #{n}") for n in (1, 2)]
@@ -86,7 +85,7 @@ def _in_thread(call: Any, *, timeout: float = 60) -> BaseException | object:
 @pytest.mark.postgres
 def test_session_settings_are_the_safe_ones(pg_store: PgStore) -> None:
     """READ COMMITTED, pre-ping, lock/statement/idle-in-transaction timeouts, keepalives."""
-    service = open_service(pg_store.url, actor="alice")
+    service = open_sql_store(pg_store.url, actor="alice")
     try:
         engine = service.engine
         assert engine.pool._pre_ping  # type: ignore[attr-defined]
@@ -120,7 +119,7 @@ def test_backend_terminated_mid_transaction(
     pg_store: PgStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """pg_terminate_backend while a revoke is half written: not saved, next call works."""
-    service = open_service(pg_store.url, actor="alice")
+    service = open_sql_store(pg_store.url, actor="alice")
     admin = pg_admin_engine()
     try:
         expected = snapshot(service.engine)
@@ -179,7 +178,7 @@ def _catch(call: Any) -> BaseException | object:
 @pytest.mark.postgres
 def test_row_locked_by_another_session_times_out_with_a_notice(pg_store: PgStore) -> None:
     """Another session holds the customer FOR UPDATE: lock_timeout, a notice, no change."""
-    service = open_service(pg_store.url, actor="alice")
+    service = open_sql_store(pg_store.url, actor="alice")
     raw_url = make_url(pg_store.url).set(drivername="postgresql")
     holder = psycopg.connect(raw_url.render_as_string(hide_password=False))
     try:
@@ -206,7 +205,7 @@ def test_row_locked_by_another_session_times_out_with_a_notice(pg_store: PgStore
 def test_server_restarted_while_idle_next_action_just_works(pg_store: PgStore) -> None:
     """pg_ctl restart under an open pool: pre-ping swaps the dead connection silently."""
     control = pg_server_control()
-    service = open_service(pg_store.url, actor="alice")
+    service = open_sql_store(pg_store.url, actor="alice")
     try:
         assert service.get_customer(pg_store.customer).customer.username == "Alice"
         control.restart()
@@ -227,7 +226,7 @@ def test_server_down_fails_at_once_naming_host_and_port() -> None:
     port = closed_port()
     started = time.monotonic()
     error = _in_thread(
-        lambda: open_service(f"postgresql://admin:{PASSWORD}@127.0.0.1:{port}/store", actor="a")
+        lambda: open_sql_store(f"postgresql://admin:{PASSWORD}@127.0.0.1:{port}/store", actor="a")
     )
     elapsed = time.monotonic() - started
     assert isinstance(error, Unavailable), error
@@ -243,7 +242,7 @@ def test_wedged_endpoint_gives_up_after_the_connect_timeout() -> None:
     """An endpoint that accepts TCP and never answers (a dead SSH tunnel)."""
     with wedged_endpoint() as endpoint:
         url = f"postgresql://admin:{PASSWORD}@127.0.0.1:{endpoint.port}/store"
-        error = _in_thread(lambda: open_service(url, actor="a"), timeout=60)
+        error = _in_thread(lambda: open_sql_store(url, actor="a"), timeout=60)
         assert endpoint.accepted, "the client never reached the silent endpoint"
     assert isinstance(error, Unavailable), error
     message = str(error)

@@ -15,18 +15,18 @@ import pytest
 from fault_tools import row_count, snapshot
 from sqlalchemy import event
 
-import factories
 from storeadmin.core.errors import Unavailable
 from storeadmin.core.models import ItemState, MetadataField
+from storeadmin.data import SqlStoreService, open_sql_store
 from storeadmin.data.engine import make_engine
-from storeadmin.data.sql_service import SqlStoreService, open_service
+from support import factories
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> tuple[Path, dict[str, int]]:
     """A SQLite store file with a customer, a product on two servers and an active item."""
     path = tmp_path / "store.sqlite3"
-    service = open_service(str(path), actor="setup")
+    service = open_sql_store(str(path), actor="setup")
     try:
         engine = service.engine
         servers = [factories.game_server(engine, f"Rust #{n}") for n in (1, 2)]
@@ -42,7 +42,7 @@ KILLED_WRITER = """
 import sys
 from pathlib import Path
 from storeadmin.data import audit
-from storeadmin.data.sql_service import open_service
+from storeadmin.data import open_sql_store
 
 path, item_id, ready = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 real_record = audit.record
@@ -57,7 +57,7 @@ def record_then_hang(*args, **kwargs):
         time.sleep(1)
 
 audit.record = record_then_hang
-service = open_service(path, actor="doomed")
+service = open_sql_store(path, actor="doomed")
 service.revoke_item(item_id, reason="killed half way")
 """
 
@@ -67,7 +67,7 @@ def test_process_killed_mid_transaction_leaves_nothing(
 ) -> None:
     """kill -9 inside a written, uncommitted write: no partial rows, lock freed at once."""
     path, ids = store
-    before = open_service(str(path), actor="check")
+    before = open_sql_store(str(path), actor="check")
     try:
         expected = snapshot(before.engine)
     finally:
@@ -107,7 +107,7 @@ def test_process_killed_mid_transaction_leaves_nothing(
     finally:
         probe.close()
 
-    after = open_service(str(path), actor="survivor")
+    after = open_sql_store(str(path), actor="survivor")
     try:
         assert snapshot(after.engine) == expected
         assert after.revoke_item(ids["item"], reason="again").state is ItemState.REVOKED
@@ -154,7 +154,7 @@ def test_read_only_database_reads_work_and_writes_say_why(
 ) -> None:
     """``mode=ro`` (root ignores chmod 0444, reliability.md §3 pitfall d)."""
     path, ids = store
-    service = open_service(f"sqlite:///file:{path}?mode=ro&uri=true", actor="alice")
+    service = open_sql_store(f"sqlite:///file:{path}?mode=ro&uri=true", actor="alice")
     try:
         expected = snapshot(service.engine)
         assert service.get_customer(ids["customer"]).customer.username == "Alice"

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from fault_tools import snapshot
 
-import factories
 from storeadmin.cli import main
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import MetadataField
-from storeadmin.data.sql_service import SqlStoreService
+from storeadmin.data import SqlStoreService
+from support import factories
 
 CONTROLS = {
     "ESC OSC": "\x1b]0;PWNED\x07",

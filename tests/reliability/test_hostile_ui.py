@@ -265,12 +265,12 @@ async def test_screen_stays_responsive_while_connecting_to_a_wedged_endpoint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The connect runs in a worker: keys are handled while it waits on a silent server."""
-    from storeadmin.data.sql_service import open_service
+    from storeadmin.data import open_sql_store
 
     monkeypatch.setattr(engine_module, "PG_CONNECT_TIMEOUT_S", 2)  # keep the test short
     with wedged_endpoint() as endpoint:
         url = f"postgresql://admin:S3cretPw@127.0.0.1:{endpoint.port}/store"
-        app = StoreAdminApp(lambda: open_service(url, actor="alice"))
+        app = StoreAdminApp(lambda: open_sql_store(url, actor="alice"))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await pilot.press(*"alice")

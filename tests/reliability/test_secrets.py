@@ -21,10 +21,10 @@ from fault_tools import PG_URL, closed_port, fresh_pg_store
 from pty_runner import run_on_terminal
 from sqlalchemy.engine import make_url
 
-import factories
 from storeadmin.cli import main
 from storeadmin.config import ConfigError, Settings, read_config_file
-from storeadmin.data.sql_service import open_service
+from storeadmin.data import open_sql_store
+from support import factories
 
 PASSWORD = "S3cretPw"
 
@@ -68,11 +68,11 @@ def test_unexpected_error_while_connecting_shows_its_type_only() -> None:
     port = closed_port()
     url = f"postgresql://admin:{PASSWORD}@127.0.0.1:{port}/store"
     patch = (
-        "import storeadmin.data.sql_service as sql_service\n"
+        "import storeadmin.data as sql_store\n"
         "def exploding_open(url, **kwargs):\n"
         "    detail = f'cannot use {url}'  # a message holding the password\n"
         "    raise RuntimeError(detail)\n"
-        "sql_service.open_service = exploding_open\n"
+        "sql_store.open_sql_store = exploding_open\n"
     )
     run = run_on_terminal(
         APP.format(patch=patch, url=url), keys=[("Cannot open", b"q")], timeout=60
@@ -109,7 +109,7 @@ def test_logs_hold_neither_the_password_nor_token_secrets(
     for name in ("sqlalchemy.engine", "sqlalchemy.pool", "psycopg"):
         logging.getLogger(name).setLevel(logging.DEBUG)
     try:
-        service = open_service(pg_url_with_password, actor="alice")
+        service = open_sql_store(pg_url_with_password, actor="alice")
         try:
             customer = factories.customer(service.engine)
             created = service.create_token(customer, label="bot")

@@ -33,10 +33,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import Engine, select, text
 
-import factories
 from storeadmin.core.errors import AlreadyDone, Conflict, Invalid
 from storeadmin.core.models import ItemState, MetadataField
-from storeadmin.data import audit
+from storeadmin.data import SqlStoreService, audit, open_sql_store
 from storeadmin.data.engine import make_engine
 from storeadmin.data.schema import (
     AuditRow,
@@ -46,7 +45,7 @@ from storeadmin.data.schema import (
     MetadataRow,
     TokenRow,
 )
-from storeadmin.data.sql_service import SqlStoreService, open_service
+from support import factories
 
 SQLITE_EXAMPLES = 200
 PG_EXAMPLES = 25
@@ -236,8 +235,8 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
         )
         def open_edit_screen(self, customer: int, admin: str) -> Copy:
             read = self.admins[admin].get_customer(customer).customer
-            assert read.version == self.customers[customer].version
-            return Copy(customer, read.version)
+            assert read.version == str(self.customers[customer].version)
+            return Copy(customer, int(read.version))  # the SQL store: a counter
 
         @rule(copy=copies, admin=st.sampled_from(ADMINS), name=st.sampled_from(NAMES))
         def edit(self, copy: Copy, admin: str, name: str) -> None:
@@ -347,7 +346,12 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
         def database_equals_model(self) -> None:
             with self.engine.connect() as connection:
                 customers = {
-                    row.id: (row.username, row.version, row.ban_reason is not None, row.updated_by)
+                    str(row.id): (
+                        row.username,
+                        row.version,
+                        row.ban_reason is not None,
+                        row.updated_by,
+                    )
                     for row in connection.execute(
                         select(
                             CustomerRow.id,
@@ -358,20 +362,24 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
                         )
                     )
                 }
-                items = dict(
-                    connection.execute(select(InventoryItemRow.id, InventoryItemRow.state)).all()
-                )
+                items = {
+                    str(row.id): row.state
+                    for row in connection.execute(
+                        select(InventoryItemRow.id, InventoryItemRow.state)
+                    )
+                }
                 commands = Counter(
-                    row.item_id for row in connection.execute(select(CommandAttemptRow.item_id))
+                    str(row.item_id)
+                    for row in connection.execute(select(CommandAttemptRow.item_id))
                 )
                 tokens = connection.execute(
                     select(TokenRow.id, TokenRow.revoked_at, TokenRow.token_hash, TokenRow.prefix)
                 ).all()
-                metadata: dict[int, dict[str, str]] = {cid: {} for cid in self.customers}
+                metadata: dict[str, dict[str, str]] = {cid: {} for cid in self.customers}
                 for row in connection.execute(
                     select(MetadataRow.customer_id, MetadataRow.key, MetadataRow.value)
                 ):
-                    metadata[row.customer_id][row.key] = row.value
+                    metadata[str(row.customer_id)][row.key] = row.value
                 audit_rows = connection.execute(
                     select(AuditRow.action, AuditRow.before, AuditRow.after, AuditRow.request_id)
                 ).all()
@@ -381,7 +389,7 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
             }
             assert items == {iid: state.value for iid, state in self.item_states.items()}
             assert commands == self.item_commands
-            assert {row.id: row.revoked_at is not None for row in tokens} == self.token_revoked
+            assert {str(row.id): row.revoked_at is not None for row in tokens} == self.token_revoked
             assert metadata == {cid: m.metadata for cid, m in self.customers.items()}
             assert Counter(row.action for row in audit_rows) == self.audits
             # One audit row per request id (the idempotency key).
@@ -411,7 +419,7 @@ def _settings(examples: int) -> settings:
 
 def test_store_state_machine_on_sqlite(tmp_path: Path) -> None:
     template = tmp_path / "seeded.sqlite3"
-    setup = open_service(str(template), actor="setup")
+    setup = open_sql_store(str(template), actor="setup")
     try:
         seeded = seed(setup.engine)
     finally:
@@ -435,7 +443,7 @@ def test_store_state_machine_on_sqlite(tmp_path: Path) -> None:
 def test_store_state_machine_on_postgresql(pg_template: str) -> None:
     assert PG_URL
     with fresh_pg_store(pg_template) as seeded_url:
-        setup = open_service(seeded_url, actor="setup")
+        setup = open_sql_store(seeded_url, actor="setup")
         try:
             seeded = seed(setup.engine)
         finally:

@@ -11,13 +11,13 @@ from typing import Any
 from fault_tools import pg_admin_engine, pg_backends, pg_database_name
 from sqlalchemy import event
 
-import factories
 from storeadmin.core.models import MetadataField
-from storeadmin.data.sql_service import SqlStoreService, open_service
+from storeadmin.data import SqlStoreService, open_sql_store
+from support import factories
 
 
 def test_sqlite_reads_defer_and_writes_lock_up_front(sqlite_url: str) -> None:
-    service = open_service(sqlite_url, actor="alice")
+    service = open_sql_store(sqlite_url, actor="alice")
     begins: list[str] = []
 
     @event.listens_for(service.engine, "before_cursor_execute")
@@ -41,7 +41,7 @@ def test_sqlite_reads_defer_and_writes_lock_up_front(sqlite_url: str) -> None:
 
 def test_an_open_reader_never_blocks_a_writer(sqlite_url: str) -> None:
     """WAL: a screen's long read (another process) does not stop an admin's write."""
-    service = open_service(sqlite_url, actor="alice")
+    service = open_sql_store(sqlite_url, actor="alice")
     path = sqlite_url.removeprefix("sqlite:///")
     reader = sqlite3.connect(path, timeout=0, isolation_level=None)
     try:

@@ -1,4 +1,5 @@
-"""Writing audit rows: one per effective admin action, inside the action's transaction.
+"""The audit log: writing rows — one per effective admin action, inside the action's
+transaction — and reading a customer's history (newest first).
 
 ``request_id`` is the action's idempotency key (unique in ``audit_log``): a replay is
 detected up front by :func:`ensure_new_request`, and a racing replay trips the unique
@@ -11,17 +12,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import AlreadyDone
+from storeadmin.core.models import AuditEntry, Page
+from storeadmin.core.service import DEFAULT_PAGE
+from storeadmin.data.base import ServiceBase
+from storeadmin.data.ids import out_id, sql_id
+from storeadmin.data.paging import clamp_limit, decode_cursor, encode_cursor, int_key, keyset_page
 from storeadmin.data.schema import AuditRow
-
-if TYPE_CHECKING:
-    from storeadmin.data.base import ServiceBase
 
 ALREADY_DONE = "already done"
 """What a replayed request is told."""
@@ -62,7 +65,7 @@ def record(
     action: str,
     target_type: str,
     target_id: object,
-    customer_id: int | None,
+    customer_id: int | str | None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
@@ -78,7 +81,7 @@ def record(
         "action": action,
         "target_type": target_type,
         "target_id": str(target_id),
-        "customer_id": customer_id,
+        "customer_id": None if customer_id is None else int(customer_id),
         "before": jsonable(dict(before)) if before is not None else None,
         "after": jsonable(dict(after)) if after is not None else None,
         "reason": reason,
@@ -92,3 +95,45 @@ def record(
         if request_id is not None and is_request_id_clash(error):
             raise AlreadyDone(ALREADY_DONE) from None
         raise
+
+
+def audit_from_row(row: Any) -> AuditEntry:
+    """An AuditEntry from an ``audit_log`` row."""
+    return AuditEntry(
+        id=str(row.id),
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        customer_id=out_id(row.customer_id),
+        before=row.before,
+        after=row.after,
+        reason=row.reason,
+    )
+
+
+class AuditLog(ServiceBase):
+    """A customer's history."""
+
+    def list_audit(
+        self, customer_id: str, *, limit: int = DEFAULT_PAGE, cursor: str | None = None
+    ) -> Page[AuditEntry]:
+        """The customer's audit entries newest first (id desc: ids follow insertion)."""
+        from storeadmin.data.customers import require_customer  # customers writes audit rows
+
+        cid = sql_id(customer_id, "customer")
+        limit = clamp_limit(limit)
+        with self.read() as session:
+            require_customer(session, cid)
+            query = select(*AuditRow.__table__.c).where(AuditRow.customer_id == cid)
+            if cursor:
+                after = int_key(decode_cursor("audit", cursor).get("i"))
+                query = query.where(AuditRow.id < after)
+            rows = session.execute(query.order_by(AuditRow.id.desc()).limit(limit + 1)).all()
+        return keyset_page(
+            rows,
+            limit,
+            convert=audit_from_row,
+            cursor_of=lambda r: encode_cursor("audit", {"i": int(r.id)}),
+        )

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlch
 from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import Conflict, StoreError, Unavailable
+from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
 from storeadmin.data.schema import StoreSetting
 
@@ -89,7 +90,7 @@ class ServiceBase:
 
     def db_now(self, session: Session) -> datetime:
         """The database server's clock, UTC-aware (audit timestamps are the database's)."""
-        if self._engine.dialect.name == "sqlite":
+        if is_sqlite(self._engine):
             text_now = session.execute(
                 select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))
             ).scalar_one()

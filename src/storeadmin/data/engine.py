@@ -9,14 +9,14 @@ idle-in-transaction timeouts and TCP keepalives.
 
 from __future__ import annotations
 
+import os
+import pwd
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
-
-from storeadmin.config import os_user
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PG_CONNECT_TIMEOUT_S = 5
@@ -26,6 +26,15 @@ PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
 
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 """Execution options for a connection that will write."""
+
+
+def _os_user() -> str:
+    """The effective OS user, for PostgreSQL's application_name (the same rule as
+    ``storeadmin.config.os_user``; the data layer does not import the config)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return f"uid:{os.geteuid()}"
 
 
 def normalise_url(url_or_path: str) -> URL:
@@ -113,7 +122,7 @@ def _postgres_engine(url: URL, *, pool_size: int) -> Engine:
     )
     connect_args = {
         "connect_timeout": PG_CONNECT_TIMEOUT_S,
-        "application_name": f"storeadmin:{os_user()}"[:63],
+        "application_name": f"storeadmin:{_os_user()}"[:63],
         "options": options,
         "keepalives": 1,
         "keepalives_idle": 30,

@@ -27,6 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from storeadmin.core.errors import Unavailable
+from storeadmin.data.dialect import is_sqlite
 
 MIGRATION_LOCK_KEY = 0x5707E_AD31
 """pg_advisory_lock key held while migrating (any constant unique to storeadmin)."""
@@ -104,7 +105,7 @@ def schema_status(engine: Engine) -> SchemaStatus:
 
 def upgrade(engine: Engine, *, revision: str = "head", backup: bool = True) -> Path | None:
     """Upgrade the schema; returns the SQLite backup file made first, if any."""
-    if engine.dialect.name == "sqlite":
+    if is_sqlite(engine):
         backup_path = _backup_sqlite(engine) if backup else None
         _run_sqlite(engine, "upgrade", revision)
         return backup_path
@@ -114,7 +115,7 @@ def upgrade(engine: Engine, *, revision: str = "head", backup: bool = True) -> P
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Downgrade the schema (used by tests and by hand, never automatically)."""
-    if engine.dialect.name == "sqlite":
+    if is_sqlite(engine):
         _run_sqlite(engine, "downgrade", revision)
     else:
         _run_postgres(engine, "downgrade", revision)
@@ -130,7 +131,7 @@ def prepare(engine: Engine, *, auto_upgrade_shared: bool = False) -> SchemaStatu
             f"this database was migrated by a newer storeadmin (revision {status.current}); "
             "upgrade storeadmin to open it"
         )
-    shared = engine.dialect.name != "sqlite"
+    shared = not is_sqlite(engine)
     if status.state is SchemaState.BEHIND and shared and not auto_upgrade_shared:
         raise Unavailable(
             "the shared database's schema is older than this storeadmin: "

@@ -15,6 +15,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.orm import Session
+
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import Page
 
@@ -83,3 +86,67 @@ def keyset_page(
     shown = rows[:limit]
     next_cursor = cursor_of(shown[-1]) if len(rows) > limit and shown else None
     return Page(items=tuple(convert(r) for r in shown), next_cursor=next_cursor, total=total)
+
+
+# ------------------------------------------------------------------ a customer's tab lists
+
+
+def _time_cursor(kind: str, at: datetime, row_id: int, total: int | None = None) -> str:
+    payload: dict[str, Any] = {"t": time_key(at), "i": int(row_id)}
+    if total is not None:
+        payload["n"] = total
+    return encode_cursor(kind, payload)
+
+
+def _time_after(kind: str, cursor: str) -> tuple[datetime, int, int | None]:
+    """(time, id) to resume after, and the list's total as counted on the first page."""
+    payload = decode_cursor(kind, cursor)
+    total = payload.get("n")
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+        total = None
+    return parse_time_key(payload.get("t")), int_key(payload.get("i")), total
+
+
+def _count(session: Session, entity: Any, filters: list[ColumnElement[bool]]) -> int:
+    return int(
+        session.execute(select(func.count()).select_from(entity).where(*filters)).scalar_one()
+    )
+
+
+def newest_first_page(
+    session: Session,
+    query: Select[Any],
+    *,
+    kind: str,
+    entity: Any,
+    time_column: Any,
+    first_page_check: Callable[[], object],
+    filters: list[ColumnElement[bool]],
+    limit: int,
+    cursor: str | None,
+    convert: Callable[[Any], T],
+) -> Page[T]:
+    """One keyset page of ``query`` by (time desc, id desc), ``filters`` already applied.
+
+    Lists are keyset pages over (time desc, id desc) backed by a (customer_id, time, id)
+    index, so the first page of a 20,000-order customer costs the same as any other's.
+    The first page runs ``first_page_check`` (the customer exists) and counts; a next
+    page (``cursor``) does neither: its total is the first page's, carried in the cursor.
+    """
+    total: int | None
+    if cursor:
+        at, row_id, total = _time_after(kind, cursor)
+        query = query.where(tuple_(time_column, entity.id) < tuple_(at, row_id))
+    else:
+        first_page_check()
+        total = _count(session, entity, filters)
+    rows = session.execute(
+        query.order_by(time_column.desc(), entity.id.desc()).limit(limit + 1)
+    ).all()
+    return keyset_page(
+        rows,
+        limit,
+        convert=convert,
+        cursor_of=lambda r: _time_cursor(kind, getattr(r, time_column.key), r.id, total),
+        total=total,
+    )

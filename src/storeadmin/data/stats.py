@@ -54,6 +54,7 @@ from storeadmin.core.models import (
     SubscriptionStatus,
 )
 from storeadmin.core.money import Money
+from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.schema import OrderRow, SubscriptionRow
 
 PAID_STATUSES = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.CHARGEBACK)
@@ -182,7 +183,7 @@ def spend_by_month(
 ) -> tuple[SpendPoint, ...]:
     """Net spent per calendar month for the last 12 months (the current one included)."""
     start = month_start(now.astimezone(UTC), SPEND_MONTHS - 1)
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    sqlite = is_sqlite(session)
     by_month: dict[str, int] = {}
     for month, status, total, fees, refunded in session.execute(
         _months_sql(sqlite), {"customer_id": customer_id, "start": start}

@@ -1,0 +1,37 @@
+"""Validation adapters every write shares: a core validator's ValueError becomes
+``Invalid``, and a time given for the future must be one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from storeadmin.core.errors import Invalid
+
+T = TypeVar("T")
+
+NO_SYNC = {"synchronize_session": False}
+"""Bulk UPDATEs here never touch ORM objects, so there is nothing to synchronise."""
+
+
+def checked(validate: Callable[[T], Any], value: T, field: str) -> T:
+    """Run a core validator; its ValueError becomes ``Invalid({field: message})``.
+
+    A validator that returns a value (a trimmed or canonical form) replaces ``value``.
+    """
+    try:
+        result = validate(value)
+    except ValueError as error:
+        raise Invalid({field: str(error)}) from None
+    return value if result is None else result
+
+
+def require_future(when: datetime | None, now: datetime, field: str) -> None:
+    """Refuse a naive datetime or one that is not after ``now``."""
+    if when is None:
+        return
+    if when.tzinfo is None:
+        raise Invalid({field: "needs a time zone (use UTC)"})
+    if when <= now:
+        raise Invalid({field: "must be in the future"})

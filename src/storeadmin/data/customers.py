@@ -1,0 +1,378 @@
+"""Customers: loading one (written once), their search row and details, and the
+writes on them — edit (version-checked), ban and unban (compare-and-set).
+
+Each write is one transaction holding the change and its audit row; a refusal or a
+no-op writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from storeadmin.core import identifiers, validation
+from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound
+from storeadmin.core.models import (
+    Ban,
+    Customer,
+    CustomerDetails,
+    CustomerSummary,
+    MatchKind,
+    Page,
+    Platform,
+)
+from storeadmin.data import audit
+from storeadmin.data.base import ServiceBase
+from storeadmin.data.checks import NO_SYNC as _NO_SYNC
+from storeadmin.data.checks import checked, require_future
+from storeadmin.data.ids import sql_id, sql_version
+from storeadmin.data.paging import clamp_limit
+from storeadmin.data.schema import CustomerRow
+from storeadmin.data.search import MetadataKeys, summaries
+from storeadmin.data.search import search_customers as run_search
+from storeadmin.data.stats import customer_stats, spend_by_month
+
+CUSTOMERS = CustomerRow.__table__
+"""The customers table, for Core selects that always read the current row."""
+
+
+# ------------------------------------------------------------------ rows
+
+
+def ban_from_row(row: Any, now: datetime) -> Ban | None:
+    """The ban in force on a customer row, or None (no ban, or its end has passed)."""
+    if row.ban_reason is None or row.banned_at is None:
+        return None
+    ban = Ban(
+        reason=row.ban_reason,
+        banned_at=row.banned_at,
+        banned_by=row.banned_by or "",
+        expires_at=row.ban_expires_at,
+    )
+    return ban if ban.is_active(now) else None
+
+
+def customer_from_row(row: Any, now: datetime) -> Customer:
+    """A Customer from a ``customers`` row."""
+    return Customer(
+        id=str(row.id),
+        username=row.username,
+        platform=Platform(row.platform),
+        external_id=row.external_id,
+        first_seen=row.first_seen,
+        version=str(row.version),
+        ban=ban_from_row(row, now),
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+    )
+
+
+def load_customer(
+    session: Session, customer_id: int, *, lock: bool = False, share: bool = False
+) -> Row[Any]:
+    """The current ``customers`` row (Core, never a cached ORM object) or NotFound.
+
+    ``lock`` (FOR UPDATE) or ``share`` (FOR SHARE: others may read-lock, nobody may
+    change it) hold the row on PostgreSQL until the transaction ends, so what was read
+    stays true; SQLite's BEGIN IMMEDIATE already holds the whole database.
+    """
+    query = select(CUSTOMERS).where(CUSTOMERS.c.id == customer_id)
+    if lock or share:
+        query = query.with_for_update(read=not lock)
+    row = session.execute(query).one_or_none()
+    if row is None:
+        raise NotFound(f"no customer with ID {customer_id}")
+    return row
+
+
+def require_customer(session: Session, customer_id: int) -> None:
+    """NotFound unless the customer exists (reads only its key)."""
+    found = session.execute(
+        select(CUSTOMERS.c.id).where(CUSTOMERS.c.id == customer_id)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"no customer with ID {customer_id}")
+
+
+def ban_in_force(now: datetime) -> ColumnElement[bool]:
+    """SQL condition: the customer row has a ban whose end has not passed."""
+    return and_(
+        CustomerRow.ban_reason.is_not(None),
+        or_(CustomerRow.ban_expires_at.is_(None), CustomerRow.ban_expires_at > now),
+    )
+
+
+def stale_conflict(row: Row[Any]) -> Conflict:
+    """The Conflict for an edit made against an old version: it names who and when."""
+    by = row.updated_by
+    at = row.updated_at
+    if by and at is not None:
+        message = f"changed by {by} at {at:%Y-%m-%d %H:%M} UTC — reload"
+    elif by:
+        message = f"changed by {by} — reload"
+    else:
+        message = "changed by someone else — reload"
+    return Conflict(message, changed_by=by, changed_at=at)
+
+
+def _platform(value: Platform | str) -> Platform:
+    try:
+        return Platform(value)
+    except ValueError:
+        choices = ", ".join(p.value for p in Platform)
+        raise Invalid({"platform": f"unknown platform {value!r} (one of {choices})"}) from None
+
+
+def _ensure_external_id_free(
+    session: Session, customer_id: int, platform: Platform, external_id: str
+) -> None:
+    """Refuse an external ID another customer of that platform already has."""
+    other = session.execute(
+        select(CustomerRow.id, CustomerRow.username).where(
+            CustomerRow.platform == platform.value,
+            CustomerRow.external_id == external_id,
+            CustomerRow.id != customer_id,
+        )
+    ).first()
+    if other is not None:
+        raise Conflict(
+            f"that {platform.value} ID belongs to customer {other.id} ({other.username})"
+        )
+
+
+class Customers(ServiceBase):
+    """Search, one customer's details and summary row; edit, ban and unban."""
+
+    @property
+    def metadata_keys(self) -> MetadataKeys:
+        """The distinct metadata keys search looks values up under, cached for 60 s.
+
+        Created on first use; a metadata write drops it (``data.metadata``).
+        """
+        keys = self.__dict__.get("_metadata_keys")
+        if keys is None:
+            keys = self.__dict__.setdefault("_metadata_keys", MetadataKeys())
+        return keys
+
+    def search_customers(
+        self, query: str, *, limit: int = 50, cursor: str | None = None
+    ) -> Page[CustomerSummary]:
+        """Find customers by name (prefix, then substring), any form of external ID,
+        customer / order / subscription ID, or metadata value (a Discord ID).
+
+        Exact matches come first; an empty query lists the newest customers.
+        """
+        with self.read() as session:
+            return run_search(
+                session,
+                query,
+                limit=clamp_limit(limit),
+                cursor=cursor,
+                now=self.now(),
+                currency=self.currency(session),
+                keys_cache=self.metadata_keys,
+            )
+
+    def get_customer(self, customer_id: str) -> CustomerDetails:
+        """The customer with the stats header figures (defined in ``data.stats``)."""
+        key = sql_id(customer_id, "customer")
+        now = self.now()
+        with self.read() as session:
+            row = load_customer(session, key)
+            currency = self.currency(session)
+            stats = customer_stats(session, key, currency)
+            months = spend_by_month(session, key, currency, now)
+        return CustomerDetails(
+            customer=customer_from_row(row, now), stats=stats, spend_by_month=months
+        )
+
+    def get_customer_summary(self, customer_id: str) -> CustomerSummary:
+        """The customer's search-result row (``matched_by`` is CUSTOMER_ID)."""
+        key = sql_id(customer_id, "customer")
+        now = self.now()
+        with self.read() as session:
+            row = load_customer(session, key)
+            found = summaries(session, [(row, MatchKind.CUSTOMER_ID)], now, self.currency(session))
+        return found[0]
+
+    def _customer(self, session: Session, customer_id: int) -> Customer:
+        return customer_from_row(load_customer(session, customer_id), self.now())
+
+    def _edit_changes(
+        self,
+        row: Row[Any],
+        username: str | None,
+        platform: Platform | None,
+        external_id: str | None,
+    ) -> dict[str, str]:
+        """The columns that really change, validated and canonical."""
+        changes: dict[str, str] = {}
+        if username is not None and username != row.username:
+            changes["username"] = username
+        target = platform if platform is not None else Platform(row.platform)
+        if target.value != row.platform:
+            changes["platform"] = target.value
+        if external_id is not None or "platform" in changes:
+            # A new platform needs an ID that is valid there: the given one or the old one.
+            raw = external_id if external_id is not None else row.external_id
+            canonical = checked(
+                partial(identifiers.canonical_external_id, target), raw, "external_id"
+            )
+            if canonical != row.external_id:
+                changes["external_id"] = canonical
+        return changes
+
+    def edit_customer(
+        self,
+        customer_id: str,
+        *,
+        expected_version: str,
+        username: str | None = None,
+        platform: Platform | None = None,
+        external_id: str | None = None,
+    ) -> Customer:
+        """Change name and/or platform ID (validated, canonicalised, unique per platform).
+
+        Raises Conflict when the customer changed since ``expected_version`` was read
+        or when another customer already has that ID.
+        """
+        cid = sql_id(customer_id, "customer")
+        if username is not None:
+            username = checked(validation.validate_username, username, "username")
+        target_platform = _platform(platform) if platform is not None else None
+        expected = sql_version(expected_version)
+        now = self.now()
+        with self.write() as session:
+            row = load_customer(session, cid)
+            if row.version != expected:
+                raise stale_conflict(row)
+            changes = self._edit_changes(row, username, target_platform, external_id)
+            if not changes:
+                return customer_from_row(row, now)
+            if "platform" in changes or "external_id" in changes:
+                _ensure_external_id_free(
+                    session,
+                    cid,
+                    Platform(changes.get("platform", row.platform)),
+                    changes.get("external_id", row.external_id),
+                )
+            values: dict[str, Any] = dict(changes)
+            if "username" in changes:
+                values["name_key"] = changes["username"].casefold()  # search key; FTS syncs
+            result = session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == cid, CustomerRow.version == expected)
+                .values(
+                    **values,
+                    version=CustomerRow.version + 1,
+                    updated_at=now,
+                    updated_by=self.actor,
+                )
+                .execution_options(**_NO_SYNC)
+            )
+            if result.rowcount != 1:
+                raise stale_conflict(load_customer(session, cid))
+            audit.record(
+                session,
+                self,
+                action="customer.edit",
+                target_type="customer",
+                target_id=cid,
+                customer_id=cid,
+                before={key: getattr(row, key) for key in changes},
+                after=changes,
+            )
+            return self._customer(session, cid)
+
+    def ban_customer(
+        self,
+        customer_id: str,
+        *,
+        reason: str,
+        until: datetime | None = None,
+        request_id: str | None = None,
+    ) -> Customer:
+        """Ban the customer (AlreadyDone if a ban is already in force)."""
+        cid = sql_id(customer_id, "customer")
+        reason = checked(validation.validate_reason, reason, "reason")
+        now = self.now()
+        require_future(until, now, "until")
+        with self.write() as session:
+            audit.ensure_new_request(session, request_id)
+            load_customer(session, cid)
+            result = session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == cid, ~ban_in_force(now))
+                .values(
+                    ban_reason=reason,
+                    banned_at=now,
+                    banned_by=self.actor,
+                    ban_expires_at=until,
+                    version=CustomerRow.version + 1,
+                    updated_at=now,
+                    updated_by=self.actor,
+                )
+                .execution_options(**_NO_SYNC)
+            )
+            if result.rowcount != 1:
+                raise AlreadyDone("already banned")
+            # An ended ban left on the row counts as no ban: "before" says so.
+            audit.record(
+                session,
+                self,
+                action="customer.ban",
+                target_type="customer",
+                target_id=cid,
+                customer_id=cid,
+                before={"banned": False, "reason": None, "until": None},
+                after={"banned": True, "reason": reason, "until": until},
+                reason=reason,
+                request_id=request_id,
+            )
+            return self._customer(session, cid)
+
+    def unban_customer(self, customer_id: str, *, request_id: str | None = None) -> Customer:
+        """Lift the ban in force (AlreadyDone if there is none)."""
+        cid = sql_id(customer_id, "customer")
+        now = self.now()
+        with self.write() as session:
+            audit.ensure_new_request(session, request_id)
+            # Locked, so the ban recorded in "before" is the one this UPDATE lifts.
+            row = load_customer(session, cid, lock=True)
+            result = session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == cid, ban_in_force(now))
+                .values(
+                    ban_reason=None,
+                    banned_at=None,
+                    banned_by=None,
+                    ban_expires_at=None,
+                    version=CustomerRow.version + 1,
+                    updated_at=now,
+                    updated_by=self.actor,
+                )
+                .execution_options(**_NO_SYNC)
+            )
+            if result.rowcount != 1:
+                raise AlreadyDone("not banned")
+            audit.record(
+                session,
+                self,
+                action="customer.unban",
+                target_type="customer",
+                target_id=cid,
+                customer_id=cid,
+                before={
+                    "banned": True,
+                    "reason": row.ban_reason,
+                    "until": row.ban_expires_at,
+                    "banned_by": row.banned_by,
+                },
+                after={"banned": False, "reason": None, "until": None},
+                request_id=request_id,
+            )
+            return self._customer(session, cid)

@@ -1,0 +1,217 @@
+"""Orders and subscriptions: their row mappers, a customer's lists (keyset pages, newest
+first) and one order or subscription with its lines or payments.
+
+The (customer_id[, status], created_at, id) indexes answer the lists and their counts
+from the index alone; list cursors carry the first page's total.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+
+from storeadmin.core.errors import NotFound
+from storeadmin.core.models import (
+    BillingInterval,
+    IntervalScale,
+    Order,
+    OrderDetails,
+    OrderLine,
+    OrderStatus,
+    Page,
+    Subscription,
+    SubscriptionDetails,
+    SubscriptionStatus,
+)
+from storeadmin.core.money import Money
+from storeadmin.core.service import DEFAULT_PAGE
+from storeadmin.data.base import ServiceBase
+from storeadmin.data.customers import require_customer
+from storeadmin.data.ids import out_id, sql_id
+from storeadmin.data.paging import clamp_limit, newest_first_page
+from storeadmin.data.schema import OrderLineRow, OrderRow, ProductRow, SubscriptionRow
+from storeadmin.data.stats import subscription_payments
+
+RECENT_SUBSCRIPTION_ORDERS = 10
+
+ORDER_COLUMNS = tuple(OrderRow.__table__.c)
+SUBSCRIPTION_COLUMNS = (*SubscriptionRow.__table__.c, ProductRow.name.label("product_name"))
+
+
+# ------------------------------------------------------------------ rows
+
+_ORDER_STATUSES = {status.value: status for status in OrderStatus}
+
+
+def order_status(value: str) -> OrderStatus:
+    """The OrderStatus of a stored value (a dict hit; unknown values raise ValueError)."""
+    found = _ORDER_STATUSES.get(value)
+    return found if found is not None else OrderStatus(value)
+
+
+def order_from_row(row: Any, currency: str) -> Order:
+    """An Order from an ``orders`` row.
+
+    Hot path (a page is 100 orders, six amounts each): amounts use ``Money.trusted``,
+    which keeps Money's invariants and only skips re-validating the store currency.
+    """
+    money = Money.trusted
+    return Order(
+        id=str(row.id),
+        customer_id=str(row.customer_id),
+        status=order_status(row.status),
+        products=row.products,
+        subtotal=money(row.subtotal, currency),
+        discount=money(row.discount, currency),
+        tax=money(row.tax, currency),
+        fees=money(row.fees, currency),
+        refunded=money(row.refunded, currency),
+        total=money(row.total, currency),
+        gateway=row.gateway,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
+        subscription_id=out_id(row.subscription_id),
+    )
+
+
+def subscription_from_row(row: Any, *, product_name: str, currency: str) -> Subscription:
+    """A Subscription from a ``subscriptions`` row and its product's name."""
+    return Subscription(
+        id=str(row.id),
+        customer_id=str(row.customer_id),
+        product_id=str(row.product_id),
+        product_name=product_name,
+        amount=Money.trusted(row.amount, currency),
+        interval=BillingInterval(row.interval_value, IntervalScale(row.interval_scale)),
+        status=SubscriptionStatus(row.status),
+        created_at=row.created_at,
+        current_period_end=row.current_period_end,
+        next_billing_at=row.next_billing_at,
+        canceled_at=row.canceled_at,
+        cancel_reason=row.cancel_reason,
+    )
+
+
+def _subscription(row: Any, currency: str) -> Subscription:
+    return subscription_from_row(row, product_name=row.product_name, currency=currency)
+
+
+# ------------------------------------------------------------------ service
+
+
+class Orders(ServiceBase):
+    """A customer's orders and subscriptions, and one of each in detail."""
+
+    def list_orders(
+        self,
+        customer_id: str,
+        *,
+        status: OrderStatus | None = None,
+        limit: int = DEFAULT_PAGE,
+        cursor: str | None = None,
+    ) -> Page[Order]:
+        """Orders newest first (created_at desc, id desc), optionally of one status."""
+        cid = sql_id(customer_id, "customer")
+        filters: list[ColumnElement[bool]] = [OrderRow.customer_id == cid]
+        if status is not None:
+            filters.append(OrderRow.status == OrderStatus(status).value)
+        with self.read() as session:
+            currency = self.currency(session)
+            return newest_first_page(
+                session,
+                select(*ORDER_COLUMNS).where(*filters),
+                kind="orders",
+                entity=OrderRow,
+                time_column=OrderRow.created_at,
+                first_page_check=lambda: require_customer(session, cid),
+                filters=filters,
+                limit=clamp_limit(limit),
+                cursor=cursor,
+                convert=lambda r: order_from_row(r, currency),
+            )
+
+    def get_order(self, order_id: str) -> OrderDetails:
+        """One order with its lines (in line order)."""
+        key = sql_id(order_id, "order")
+        with self.read() as session:
+            currency = self.currency(session)
+            row = session.execute(select(*ORDER_COLUMNS).where(OrderRow.id == key)).one_or_none()
+            if row is None:
+                raise NotFound(f"no order with ID {key}")
+            L = OrderLineRow
+            lines = session.execute(
+                select(L.id, L.product_id, L.product_name, L.quantity, L.unit_price, L.total)
+                .where(L.order_id == key)
+                .order_by(L.id)
+            ).all()
+        return OrderDetails(
+            order=order_from_row(row, currency),
+            lines=tuple(
+                OrderLine(
+                    id=str(line.id),
+                    product_id=str(line.product_id),
+                    product_name=line.product_name,
+                    quantity=line.quantity,
+                    unit_price=Money(line.unit_price, currency),
+                    total=Money(line.total, currency),
+                )
+                for line in lines
+            ),
+        )
+
+    def list_subscriptions(
+        self,
+        customer_id: str,
+        *,
+        status: SubscriptionStatus | None = None,
+        limit: int = DEFAULT_PAGE,
+        cursor: str | None = None,
+    ) -> Page[Subscription]:
+        """Subscriptions newest first (created_at desc, id desc), optionally of one status."""
+        cid = sql_id(customer_id, "customer")
+        filters: list[ColumnElement[bool]] = [SubscriptionRow.customer_id == cid]
+        if status is not None:
+            filters.append(SubscriptionRow.status == SubscriptionStatus(status).value)
+        with self.read() as session:
+            currency = self.currency(session)
+            return newest_first_page(
+                session,
+                select(*SUBSCRIPTION_COLUMNS)
+                .join(ProductRow, ProductRow.id == SubscriptionRow.product_id)
+                .where(*filters),
+                kind="subscriptions",
+                entity=SubscriptionRow,
+                time_column=SubscriptionRow.created_at,
+                first_page_check=lambda: require_customer(session, cid),
+                filters=filters,
+                limit=clamp_limit(limit),
+                cursor=cursor,
+                convert=lambda r: _subscription(r, currency),
+            )
+
+    def get_subscription(self, subscription_id: str) -> SubscriptionDetails:
+        """One subscription, its payment figures and its 10 newest orders."""
+        key = sql_id(subscription_id, "subscription")
+        with self.read() as session:
+            currency = self.currency(session)
+            row = session.execute(
+                select(*SUBSCRIPTION_COLUMNS)
+                .join(ProductRow, ProductRow.id == SubscriptionRow.product_id)
+                .where(SubscriptionRow.id == key)
+            ).one_or_none()
+            if row is None:
+                raise NotFound(f"no subscription with ID {key}")
+            payments, paid = subscription_payments(session, key)
+            orders = session.execute(
+                select(*ORDER_COLUMNS)
+                .where(OrderRow.subscription_id == key)
+                .order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
+                .limit(RECENT_SUBSCRIPTION_ORDERS)
+            ).all()
+        return SubscriptionDetails(
+            subscription=_subscription(row, currency),
+            payments_made=payments,
+            total_paid=Money(paid, currency),
+            recent_orders=tuple(order_from_row(o, currency) for o in orders),
+        )

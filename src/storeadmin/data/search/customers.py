@@ -1,0 +1,352 @@
+"""Customer search: dispatch on the shape of the input, every branch an index lookup.
+
+Results come in phases, each with its own total order and excluding what earlier
+phases returned, so keyset paging across phases never repeats or skips a row:
+
+1. ``exact`` — customer ID, any accepted form of an external ID, order ID and
+   subscription ID (``c123``, ``#123`` / ``o123`` / ``order 123``, ``s123`` / ``sub 123``
+   narrow plain digits to one kind). A handful of rows, ordered by (kind, customer id).
+2. ``meta`` — a metadata value equal to the input under any key (a Discord ID),
+   by customer id, through ``ix_customer_metadata_key_value`` (one seek per key).
+3. ``prefix`` — ``name_key`` (the casefolded username) in ``[p, p_next)``, by
+   (name_key, id), through ``ix_customers_name_key``.
+4. ``substring`` — only for 3 characters or more: SQLite's FTS5 trigram table
+   ``customers_fts``, PostgreSQL's pg_trgm GIN index, by id; prefix matches excluded.
+
+An input that can only be an ID (``search_terms.looks_like_id``: a SteamID64, a UUID,
+a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases.
+An empty input lists the newest customers (by id, descending: ids grow with time and
+the primary key serves the order, where ``first_seen`` has no index). Net spent and
+"active subscriber" come afterwards, for the rows of the page only, in one statement.
+
+Cost: each phase is one statement that returns customer rows; the statements are built
+once per shape with ``bindparam()`` (SQLAlchemy's compiled cache then serves them) and
+the distinct metadata keys are cached by the service (``MetadataKeys``). Every value
+reaches SQL as a bound parameter.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storeadmin.core.errors import Invalid
+from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
+from storeadmin.core.money import Money
+from storeadmin.data.dialect import is_sqlite
+from storeadmin.data.paging import decode_cursor, encode_cursor, int_key
+from storeadmin.data.search.sql import (
+    EXACT_RANK,
+    MAX_METADATA_KEYS,
+    exact_sql,
+    meta_sql,
+    metadata_keys,
+    newest_sql,
+    prefix_sql,
+    substring_sql,
+)
+from storeadmin.data.search.terms import (
+    escape_like,
+    external_candidates,
+    fts_phrase,
+    looks_like_id,
+    parse_id_forms,
+    prefix_upper_bound,
+)
+from storeadmin.data.stats import search_figures
+
+SUBSTRING_MIN_CHARS = 3
+"""Below this, substring search would scan (a trigram index needs 3 characters)."""
+
+METADATA_KEYS_TTL_S = 60.0
+"""How long the distinct metadata keys are reused (other processes may add keys)."""
+
+_CURSOR_KIND = "search"
+_NAME_PHASES = ("prefix", "substring")
+_KIND_OF_RANK = {rank: kind for kind, rank in EXACT_RANK.items()}
+
+# ------------------------------------------------------------------ metadata keys
+
+
+class MetadataKeys:
+    """The distinct metadata keys, read at most once per ``ttl`` seconds (thread-safe).
+
+    The service clears it after it replaces metadata; keys added by another process
+    show up within ``ttl``. A stale list only misses values under a brand-new key.
+    """
+
+    def __init__(
+        self, ttl: float = METADATA_KEYS_TTL_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl, self._clock = ttl, clock
+        self._lock = threading.Lock()
+        self._keys: list[str] | None = None
+        self._read_at = 0.0
+
+    def get(self, session: Session) -> list[str]:
+        """The cached keys, or the keys read through ``session`` when stale."""
+        with self._lock:
+            if self._keys is not None and self._clock() - self._read_at < self._ttl:
+                return self._keys
+        keys = metadata_keys(session)
+        with self._lock:
+            self._keys, self._read_at = keys, self._clock()
+        return keys
+
+    def clear(self) -> None:
+        """Forget the keys (after a metadata write)."""
+        with self._lock:
+            self._keys = None
+
+
+# ------------------------------------------------------------------ phases
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """One result row, why it matched, and the cursor payload that resumes after it."""
+
+    row: Any
+    kind: MatchKind
+    resume: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Search:
+    """What every phase needs: the input, its folded form and the earlier phases' matches."""
+
+    session: Session
+    text: str
+    key: str
+    keys_cache: MetadataKeys | None
+    exact: list[tuple[int, int, MatchKind, Any]] = field(default_factory=list)
+    """(rank, customer id, kind, row) of the exact matches, sorted."""
+    meta_keys: list[str] | None = None
+
+    @property
+    def exact_ids(self) -> list[int]:
+        """Customer ids of the exact phase."""
+        return [cid for _, cid, _, _ in self.exact]
+
+    def searchable_keys(self) -> list[str]:
+        """Metadata keys to look the input up under; empty when no value can match."""
+        if len(self.text) > 1024:  # longer than any stored value
+            return []
+        if self.meta_keys is None:
+            cache_ = self.keys_cache
+            self.meta_keys = cache_.get(self.session) if cache_ else metadata_keys(self.session)
+        return self.meta_keys
+
+    def exclusion(self) -> tuple[bool, str, dict[str, Any]]:
+        """(exclude exact ids, metadata mode, their parameters) for the name phases."""
+        params: dict[str, Any] = {}
+        if self.exact:
+            params["exact_ids"] = self.exact_ids
+        keys = self.searchable_keys()
+        meta = "none"
+        if keys:
+            params["text"] = self.text
+            meta = "any"
+            if len(keys) <= MAX_METADATA_KEYS:
+                meta = "keyed"
+                params["keys"] = keys
+        return bool(self.exact), meta, params
+
+
+def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind, Any]]:
+    """Every exact match with its row, in one round trip."""
+    forms = parse_id_forms(search.text)
+    kinds = tuple(kind for kind, _ in forms)
+    params: dict[str, Any] = {"externals": external_candidates(search.text)}
+    if forms:
+        params["number"] = forms[0][1]
+    best: dict[int, tuple[int, Any]] = {}
+    for row in search.session.execute(exact_sql(kinds), params):
+        cid, rank = int(row.id), int(row.rank)
+        if cid not in best or rank < best[cid][0]:
+            best[cid] = (rank, row)
+    return sorted(
+        ((rank, cid, _KIND_OF_RANK[rank], row) for cid, (rank, row) in best.items()),
+        key=lambda e: (e[0], e[1]),
+    )
+
+
+def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    entries = search.exact
+    if after is not None:
+        mark = (int_key(after.get("r")), int_key(after.get("c")))
+        entries = [e for e in entries if (e[0], e[1]) > mark]
+    return [
+        _Hit(row, kind, {"p": "exact", "r": rank, "c": cid})
+        for rank, cid, kind, row in entries[:want]
+    ]
+
+
+def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    keys = search.searchable_keys()
+    if not keys:
+        return []
+    params: dict[str, Any] = {
+        "text": search.text,
+        "after_id": 0 if after is None else int_key(after.get("c")),
+        "want": want,
+    }
+    meta = "any"
+    if len(keys) <= MAX_METADATA_KEYS:
+        meta, params["keys"] = "keyed", keys
+    if search.exact:
+        params["exact_ids"] = search.exact_ids
+    rows = search.session.execute(meta_sql(meta, bool(search.exact)), params)
+    return [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": int(row.id)}) for row in rows]
+
+
+def _bounds(key: str) -> tuple[bool, dict[str, Any]]:
+    upper = prefix_upper_bound(key)
+    if upper is None:
+        return False, {"low": key}
+    return True, {"low": key, "high": upper}
+
+
+def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    bounded, params = _bounds(search.key)
+    exclude_exact, meta, more = search.exclusion()
+    params.update(more, want=want)
+    if after is not None:
+        name_key = after.get("n")
+        params["after_name"] = name_key if isinstance(name_key, str) else ""
+        params["after_id"] = int_key(after.get("c"))
+    query = prefix_sql(bounded, after is not None, exclude_exact, meta)
+    return [
+        _Hit(row, MatchKind.NAME_PREFIX, {"p": "prefix", "n": row.name_key, "c": row.id})
+        for row in search.session.execute(query, params)
+    ]
+
+
+def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    sqlite = is_sqlite(search.session)
+    bounded, params = _bounds(search.key)
+    exclude_exact, meta, more = search.exclusion()
+    params.update(more, want=want)
+    if sqlite:
+        params["phrase"] = fts_phrase(search.key)
+    else:
+        params["pattern"] = f"%{escape_like(search.key)}%"
+    if after is not None:
+        params["after_id"] = int_key(after.get("c"))
+    query = substring_sql(sqlite, bounded, after is not None, exclude_exact, meta)
+    return [
+        _Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id})
+        for row in search.session.execute(query, params)
+    ]
+
+
+def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+    params: dict[str, Any] = {"want": want}
+    if after is not None:
+        params["after_id"] = int_key(after.get("c"))
+    return [
+        _Hit(row, MatchKind.NEWEST, {"p": "newest", "c": row.id})
+        for row in search.session.execute(newest_sql(after is not None), params)
+    ]
+
+
+_PHASES: dict[str, Callable[[_Search, dict[str, Any] | None, int], list[_Hit]]] = {
+    "exact": _exact_hits,
+    "meta": _meta_hits,
+    "prefix": _prefix_hits,
+    "substring": _substring_hits,
+    "newest": _newest_hits,
+}
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def phases_for(key: str) -> list[str]:
+    """The phases an input runs through, in order."""
+    if not key:
+        return ["newest"]
+    phases = ["exact", "meta", "prefix"]
+    if len(key) >= SUBSTRING_MIN_CHARS:
+        phases.append("substring")
+    return phases
+
+
+def search_customers(
+    session: Session,
+    query: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+    currency: str,
+    keys_cache: MetadataKeys | None = None,
+) -> Page[CustomerSummary]:
+    """One page of search results (see the module docstring for the phases)."""
+    text = query.strip()
+    search = _Search(session=session, text=text, key=text.casefold(), keys_cache=keys_cache)
+    phases = phases_for(search.key)
+    start, after = phases[0], None
+    if cursor:
+        payload = decode_cursor(_CURSOR_KIND, cursor)
+        if payload.get("q") != text or payload.get("p") not in phases:
+            raise Invalid({"cursor": "this page cursor belongs to another search"})
+        start, after = payload["p"], payload
+    if search.key:
+        search.exact = _find_exact(search)
+    # An ID-shaped input the ID phases matched is not a name: skip the name phases.
+    # Later pages know it again: the exact phase reruns, and a cursor still in the
+    # metadata phase means that phase matched.
+    id_shaped = looks_like_id(text)
+    id_matched = bool(search.exact) or start == "meta"
+    hits: list[_Hit] = []
+    for phase in phases[phases.index(start) :]:
+        want = limit + 1 - len(hits)
+        if want <= 0 or (phase in _NAME_PHASES and id_shaped and id_matched):
+            break
+        found = _PHASES[phase](search, after if phase == start else None, want)
+        id_matched = id_matched or (phase == "meta" and bool(found))
+        hits += found
+    return _page(session, text, hits, limit, now, currency)
+
+
+def _page(
+    session: Session, text: str, hits: list[_Hit], limit: int, now: datetime, currency: str
+) -> Page[CustomerSummary]:
+    shown = hits[:limit]
+    next_cursor = None
+    if len(hits) > limit and shown:
+        next_cursor = encode_cursor(_CURSOR_KIND, {"q": text, **shown[-1].resume})
+    return Page(
+        items=summaries(session, [(hit.row, hit.kind) for hit in shown], now, currency),
+        next_cursor=next_cursor,
+    )
+
+
+def summaries(
+    session: Session, matches: list[tuple[Any, MatchKind]], now: datetime, currency: str
+) -> tuple[CustomerSummary, ...]:
+    """Search-result rows for ``customers`` rows and why each matched; net spent and
+    "active subscriber" come from one statement for all of them."""
+    spent, subscribers = search_figures(session, [int(row.id) for row, _ in matches])
+    return tuple(
+        CustomerSummary(
+            id=str(row.id),
+            username=row.username,
+            platform=Platform(row.platform),
+            external_id=row.external_id,
+            first_seen=row.first_seen,
+            net_spent=Money.trusted(spent.get(int(row.id), 0), currency),
+            banned=row.ban_reason is not None
+            and (row.ban_expires_at is None or row.ban_expires_at > now),
+            active_subscriber=int(row.id) in subscribers,
+            matched_by=kind,
+        )
+        for row, kind in matches
+    )
