@@ -98,6 +98,9 @@ def with_extra_revision(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source:
     """Make the migration runner see one more revision, written to a temp folder."""
     versions = tmp_path / "extra_versions"
     versions.mkdir()
+    # The test revision follows whatever this build ships last.
+    shipped = migrate.head_revision()
+    source = source.replace('down_revision = "0002"', f'down_revision = "{shipped}"')
     (versions / "9001_test.py").write_text(source)
     original = migrate.alembic_config
 
@@ -156,12 +159,13 @@ def test_failed_migration_changes_nothing(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     seed_item_with_commands(engine)
+    shipped = migrate.head_revision()
     with_extra_revision(monkeypatch, tmp_path, FAILING)
     with pytest.raises(RuntimeError, match="boom"):
         migrate.upgrade(engine)
     assert "half_done" not in inspect(engine).get_table_names()
     assert count(engine, CommandAttemptRow) == 3
-    assert migrate.schema_status(engine).current == "0002"
+    assert migrate.schema_status(engine).current == shipped
 
 
 def test_sqlite_upgrade_backs_up_an_older_store(
@@ -169,12 +173,13 @@ def test_sqlite_upgrade_backs_up_an_older_store(
 ) -> None:
     engine = make_engine(sqlite_url)
     seed_item_with_commands(engine)
+    shipped = migrate.head_revision()
     with_extra_revision(monkeypatch, tmp_path, REBUILD_ITEMS)
     status = migrate.prepare(engine)
     engine.dispose()
     assert status.state is migrate.SchemaState.CURRENT
     store = Path(sqlite_url.removeprefix("sqlite:///"))
-    backups = list(store.parent.glob(f"{store.name}.0002.*.bak"))
+    backups = list(store.parent.glob(f"{store.name}.{shipped}.*.bak"))
     assert len(backups) == 1
     old = make_engine(str(backups[0]))
     assert count(old, CommandAttemptRow) == 3
@@ -242,7 +247,7 @@ def test_0002_swaps_the_orders_status_index_for_the_covering_one(engine: Engine)
     assert "ix_orders_customer_status_created" in names
     assert "ix_orders_customer_status_amounts" not in names
     migrate.upgrade(engine, backup=False)
-    assert migrate.schema_status(engine).current == "0002"
+    assert migrate.schema_status(engine).current == migrate.head_revision()
     indexes = {i["name"]: i["column_names"] for i in inspect(engine).get_indexes("orders")}
     assert "ix_orders_customer_status_created" not in indexes
     assert indexes["ix_orders_customer_status_amounts"] == [
