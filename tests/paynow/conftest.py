@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from paynow.contract import ValidatingTransport
 from paynow.fake import API_KEY, STORE_ID, FakePayNow
+from paynow.prism import Prism, PrismUnavailable, start_prism
 from storeadmin.paynow import PayNowStore, open_paynow_store
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -51,3 +53,17 @@ def store(
     )
     yield service
     service.close()
+
+
+@pytest.fixture(scope="session")
+def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prism]:
+    """Prism serving the contract on 127.0.0.1: skipped locally when it cannot run, a
+    failure under CI=true (CI must install and run it)."""
+    try:
+        server = start_prism(tmp_path_factory.mktemp("prism"))
+    except PrismUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Prism is required in CI: {error}")
+        pytest.skip(f"Prism unavailable: {error}")
+    yield server
+    server.stop()

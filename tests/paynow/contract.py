@@ -164,8 +164,11 @@ def _why(error: BaseException) -> str:
 class ValidatingTransport(httpx.BaseTransport):
     """Validates each request and response against the contract around ``inner``."""
 
-    def __init__(self, inner: httpx.BaseTransport) -> None:
+    def __init__(self, inner: httpx.BaseTransport, *, responses: bool = True) -> None:
         self.inner = inner
+        self.responses = responses
+        """False against Prism: it answers with the spec's own examples, some of which
+        break the spec's schemas (e.g. ``bin: 424242`` where a string is declared)."""
         self.sent: list[httpx.Request] = []
         self.problems: list[str] = []
 
@@ -175,8 +178,9 @@ class ValidatingTransport(httpx.BaseTransport):
         check_request(request)
         response = self.inner.handle_request(request)
         response.read()
-        if response.status_code < 500 or response.headers.get("Content-Type", "").startswith(
-            "application/json"
+        if self.responses and (
+            response.status_code < 500
+            or response.headers.get("Content-Type", "").startswith("application/json")
         ):
             check_response(request, response)
         return response

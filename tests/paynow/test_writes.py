@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from paynow.fake import FakePayNow
@@ -121,7 +123,8 @@ def test_tokens_create_once_and_invalidate_all(store: PayNowStore, fake: FakePay
     with pytest.raises(Unsupported):
         store.revoke_token(customer["id"], "1")
     with pytest.raises(Unsupported):
-        store.create_token(customer["id"], label="laptop")
+        store.create_token(customer["id"], label="", expires_at=datetime(2027, 1, 1, tzinfo=UTC))
+    assert store.create_token(customer["id"], label="laptop").token.label == "laptop"
 
 
 def test_resend_and_cancel(store: PayNowStore, fake: FakePayNow) -> None:

@@ -18,7 +18,7 @@ from storeadmin.core.errors import NotFound, StoreError, Unavailable, Unsupporte
 from storeadmin.core.models import ALL_FEATURES, Feature, GameServer, Product
 from storeadmin.paynow.http import PayNowClient
 from storeadmin.paynow.journal import Journal
-from storeadmin.paynow.mapping import Dto, to_game_server, to_product
+from storeadmin.paynow.mapping import Dto, currency_code, to_game_server, to_product
 from storeadmin.paynow.mirror import Mirror
 
 T = TypeVar("T")
@@ -103,7 +103,7 @@ class PayNowBase:
         return self._cached("store", lambda: self._client.get(self._client.store_path()))
 
     def _currency(self) -> str:
-        return str(self._store_dto().get("currency") or "USD").upper()
+        return currency_code(self._store_dto().get("currency"))
 
     def _game(self) -> str:
         dto = self._store_dto()

@@ -52,6 +52,14 @@ Dto = Mapping[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def currency_code(value: object, fallback: str = "XXX") -> str:
+    """An ISO 4217 code, upper-cased; ``fallback`` (XXX: "no currency") for anything else."""
+    text = str(value or "").strip()
+    if len(text) == 3 and text.isascii() and text.isalpha():
+        return text.upper()
+    return fallback
+
+
 def parse_time(value: object) -> datetime | None:
     """An ISO 8601 timestamp as aware UTC, or None."""
     if not isinstance(value, str) or not value:
@@ -149,7 +157,9 @@ def customer_metadata(dto: Dto) -> dict[str, str]:
 def money(dto: object, currency: str) -> Money:
     """``MoneyDto_V2`` → Money (zero in ``currency`` when absent)."""
     if isinstance(dto, Mapping) and isinstance(dto.get("amount_minor_units"), int):
-        return Money(int(dto["amount_minor_units"]), str(dto.get("iso_currency") or currency))
+        return Money(
+            int(dto["amount_minor_units"]), currency_code(dto.get("iso_currency"), currency)
+        )
     return Money.zero(currency)
 
 
@@ -281,7 +291,7 @@ def _order_status(value: object) -> OrderStatus:
 
 def to_order(dto: Dto) -> Order:
     """``OrderDto`` → Order. PayNow's order has no fee or refund totals: both are zero."""
-    currency = str(dto.get("currency") or "USD").upper()
+    currency = currency_code(dto.get("currency"))
     lines = dto.get("lines") or ()
     zero = Money.zero(currency)
     return Order(
@@ -332,7 +342,7 @@ def interval(value: object, scale: object) -> BillingInterval:
 
 def to_subscription(dto: Dto) -> Subscription:
     """``SubscriptionDto`` → Subscription (``invalid`` status reads as created)."""
-    currency = str(dto.get("currency") or "USD").upper()
+    currency = currency_code(dto.get("currency"))
     lines = dto.get("lines") or ()
     first = lines[0] if lines else {}
     try:

@@ -69,7 +69,7 @@ class PayNowReads(PayNowBase):
         mirror_count = self._mirror.count()
         return StoreInfo(
             name=str(dto.get("name") or self._client.store_id),
-            currency=str(dto.get("currency") or "USD").upper(),
+            currency=self._currency(),
             location=self._location,
             customers=mirror_count if self._mirror.completed_at() else None,
             extra={

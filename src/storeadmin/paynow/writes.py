@@ -25,7 +25,12 @@ from storeadmin.core.models import (
     MetadataField,
     Platform,
 )
-from storeadmin.core.validation import validate_metadata, validate_reason, validate_username
+from storeadmin.core.validation import (
+    validate_label,
+    validate_metadata,
+    validate_reason,
+    validate_username,
+)
 from storeadmin.paynow.journal import OK
 from storeadmin.paynow.mapping import (
     ban_identities,
@@ -250,9 +255,16 @@ class PayNowWrites(PayNowReads):
     def create_token(
         self, customer_id: str, *, label: str, expires_at: datetime | None = None
     ) -> CreatedToken:
-        """``POST /customers/{id}/tokens``: the secret is returned once and never stored."""
-        if label.strip() or expires_at is not None:
-            raise self._unsupported("label a token or give it an expiry")
+        """``POST /customers/{id}/tokens``: the secret is returned once and never stored.
+
+        PayNow tokens have no label or expiry: an expiry is refused (it could not be
+        enforced); a label is kept in the local journal only."""
+        if expires_at is not None:
+            raise self._unsupported("give a token an expiry")
+        try:
+            note = validate_label(label)
+        except ValueError as error:
+            raise Invalid({"label": str(error)}) from None
         self._customer_dto(customer_id)
         response = self._journalled(
             lambda: self._client.post(self._client.store_path(f"/customers/{customer_id}/tokens")),
@@ -260,14 +272,14 @@ class PayNowWrites(PayNowReads):
             target_type="token",
             target_id=customer_id,
             customer_id=customer_id,
-            after=lambda _: {"created": True},
+            after=lambda _: {"created": True, "label": note},
         )
         secret = str((response or {}).get("token") or "")
         now = self._now()
         token = CustomerToken(
             id=f"{customer_id}:{int(now.timestamp())}",
             customer_id=customer_id,
-            label="",
+            label=note,
             prefix=secret[:6],
             created_at=now,
             created_by=self._actor,
