@@ -11,9 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, and_, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -38,6 +50,7 @@ from storeadmin.data.delivery_rows import CUSTOMERS, server_from_row
 from storeadmin.data.delivery_schema import ATTEMPTS, GAME_SERVERS, ITEMS, PRESENCE
 from storeadmin.data.delivery_sweep import ExpirySweep
 from storeadmin.data.ids import parse_int, sql_id
+from storeadmin.data.schema import UtcDateTime
 
 MAX_TOKEN_LENGTH = 256
 
@@ -112,66 +125,24 @@ class SqlDeliveryService(ExpirySweep):
         """Open attempts of the server, oldest first; each hand-out is counted."""
         key = sql_id(server_id, "game server")
         now = self.now()
-        if online is None:
-            visible = ATTEMPTS.c.online_only == false()
-        else:
-            present = [ATTEMPTS.c.online_only == false()]
-            if online.steam_ids:
-                present.append(
-                    and_(
-                        CUSTOMERS.c.platform == Platform.STEAM.value,
-                        CUSTOMERS.c.external_id.in_(sorted(online.steam_ids)),
-                    )
-                )
-            if online.minecraft_uuids:
-                present.append(
-                    and_(
-                        CUSTOMERS.c.platform == Platform.MINECRAFT.value,
-                        CUSTOMERS.c.external_id.in_(sorted(online.minecraft_uuids)),
-                    )
-                )
-            if online.customer_names:
-                present.append(CUSTOMERS.c.name_key.in_(sorted(online.customer_names)))
-            visible = or_(*present)
-        query = (
-            select(
-                ATTEMPTS.c.id,
-                ATTEMPTS.c.command,
-                ATTEMPTS.c.online_only,
-                ATTEMPTS.c.queued_at,
-                CUSTOMERS.c.platform,
-                CUSTOMERS.c.external_id,
-                CUSTOMERS.c.username,
+        params: dict[str, object] = {"server": key, "limit": limit}
+        if online is not None:
+            params.update(
+                steam=sorted(online.steam_ids),
+                uuids=sorted(online.minecraft_uuids),
+                names=sorted(online.customer_names),
             )
-            .select_from(
-                ATTEMPTS.join(ITEMS, ITEMS.c.id == ATTEMPTS.c.item_id).join(
-                    CUSTOMERS, CUSTOMERS.c.id == ITEMS.c.customer_id
-                )
-            )
-            .where(
-                ATTEMPTS.c.server_id == key,
-                ATTEMPTS.c.executed_at.is_(None),
-                ATTEMPTS.c.unqueued_at.is_(None),
-                visible,
-            )
-            .order_by(ATTEMPTS.c.id)
-            .limit(limit)
+        query = _poll_query(
+            online is not None,
+            bool(online and online.steam_ids),
+            bool(online and online.minecraft_uuids),
+            bool(online and online.customer_names),
         )
         with self.write() as session:
-            rows = session.execute(query).all()
+            rows = session.execute(query, params).all()
             if rows:
-                session.execute(
-                    update(ATTEMPTS)
-                    .where(ATTEMPTS.c.id.in_([row.id for row in rows]))
-                    .values(
-                        delivered_count=ATTEMPTS.c.delivered_count + 1,
-                        last_delivered_at=now,
-                        first_delivered_at=func.coalesce(ATTEMPTS.c.first_delivered_at, now),
-                    )
-                )
-            session.execute(
-                update(GAME_SERVERS).where(GAME_SERVERS.c.id == key).values(last_poll_at=now)
-            )
+                session.execute(_MARK_DELIVERED, {"ids": [row.id for row in rows], "now": now})
+            session.execute(_MARK_POLLED, {"server": key, "now": now})
         return tuple(_queued(row) for row in rows)
 
     def acknowledge(
@@ -264,14 +235,83 @@ class SqlDeliveryService(ExpirySweep):
         ).scalar_one_or_none()
 
 
+_STEAM = Platform.STEAM.value
+_MINECRAFT = Platform.MINECRAFT.value
+
+_MARK_DELIVERED = (
+    update(ATTEMPTS)
+    .where(ATTEMPTS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        delivered_count=ATTEMPTS.c.delivered_count + 1,
+        last_delivered_at=bindparam("now", type_=UtcDateTime()),
+        first_delivered_at=func.coalesce(
+            ATTEMPTS.c.first_delivered_at, bindparam("now", type_=UtcDateTime())
+        ),
+    )
+)
+_MARK_POLLED = (
+    update(GAME_SERVERS)
+    .where(GAME_SERVERS.c.id == bindparam("server"))
+    .values(last_poll_at=bindparam("now", type_=UtcDateTime()))
+)
+
+
+@lru_cache(maxsize=16)
+def _poll_query(filtered: bool, steam: bool, uuids: bool, names: bool) -> Select[Any]:
+    """The poll's SELECT for one combination of online lists (bound, so cached)."""
+    present: list[ColumnElement[bool]] = [ATTEMPTS.c.online_only == false()]
+    if steam:
+        present.append(
+            and_(
+                CUSTOMERS.c.platform == _STEAM,
+                CUSTOMERS.c.external_id.in_(bindparam("steam", expanding=True)),
+            )
+        )
+    if uuids:
+        present.append(
+            and_(
+                CUSTOMERS.c.platform == _MINECRAFT,
+                CUSTOMERS.c.external_id.in_(bindparam("uuids", expanding=True)),
+            )
+        )
+    if names:
+        present.append(CUSTOMERS.c.name_key.in_(bindparam("names", expanding=True)))
+    del filtered  # part of the cache key only: GET and an empty POST filter alike
+    return (
+        select(
+            ATTEMPTS.c.id,
+            ATTEMPTS.c.command,
+            ATTEMPTS.c.online_only,
+            ATTEMPTS.c.queued_at,
+            CUSTOMERS.c.platform,
+            CUSTOMERS.c.external_id,
+            CUSTOMERS.c.username,
+        )
+        .select_from(
+            ATTEMPTS.join(ITEMS, ITEMS.c.id == ATTEMPTS.c.item_id).join(
+                CUSTOMERS, CUSTOMERS.c.id == ITEMS.c.customer_id
+            )
+        )
+        .where(
+            ATTEMPTS.c.server_id == bindparam("server"),
+            ATTEMPTS.c.executed_at.is_(None),
+            ATTEMPTS.c.unqueued_at.is_(None),
+            or_(*present),
+        )
+        .order_by(ATTEMPTS.c.id)
+        .limit(bindparam("limit"))
+    )
+
+
 def _queued(row: Any) -> QueuedCommand:
     """A QueuedCommand from a poll row (attempt + customer identifiers)."""
+    platform = row.platform
     return QueuedCommand(
         attempt_id=str(row.id),
         command=row.command,
         online_only=bool(row.online_only),
         queued_at=row.queued_at,
-        steam_id=row.external_id if row.platform == Platform.STEAM.value else None,
-        minecraft_uuid=row.external_id if row.platform == Platform.MINECRAFT.value else None,
+        steam_id=row.external_id if platform == _STEAM else None,
+        minecraft_uuid=row.external_id if platform == _MINECRAFT else None,
         customer_name=row.username,
     )
