@@ -83,10 +83,8 @@ def test_every_service_call_on_prism(on_prism: tuple[PayNowStore, StatusLog]) ->
     assert service.create_token(ID, label="cli").secret
     service.revoke_all_tokens(ID)
     assert service.assign_product(ID, ID).id == ID
-    try:
+    with contextlib.suppress(AlreadyDone):  # Prism's example item may read as expired
         service.revoke_item(ID, reason="prism")
-    except AlreadyDone:
-        pass  # Prism's example item may read as expired
     (attempt, *_) = service.list_command_attempts(ID)
     with contextlib.suppress(AlreadyDone):
         service.cancel_command(attempt.id)

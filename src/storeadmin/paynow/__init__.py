@@ -5,7 +5,7 @@ package never imports Textual or Rich. Modules, one concept each:
 
 - ``location``: the ``paynow://`` location, base URL, the API key (never shown);
 - ``http``: the pooled httpx client, retries and typed errors;
-- ``mapping``: PayNow DTOs → domain types;
+- ``mapping`` / ``mapping_orders``: PayNow DTOs → domain types;
 - ``base`` / ``reads`` / ``search`` / ``writes`` / ``delivery`` / ``store``: the service;
 - ``journal``: the local append-only history of writes made through storeadmin;
 - ``mirror`` / ``sync``: the local customer index for instant search.

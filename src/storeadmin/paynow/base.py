@@ -18,7 +18,8 @@ from storeadmin.core.errors import NotFound, StoreError, Unavailable, Unsupporte
 from storeadmin.core.models import ALL_FEATURES, Feature, GameServer, Product
 from storeadmin.paynow.http import PayNowClient
 from storeadmin.paynow.journal import Journal
-from storeadmin.paynow.mapping import Dto, currency_code, to_game_server, to_product
+from storeadmin.paynow.mapping import Dto, currency_code
+from storeadmin.paynow.mapping_orders import to_game_server, to_product
 from storeadmin.paynow.mirror import Mirror
 
 T = TypeVar("T")

@@ -22,7 +22,8 @@ from storeadmin.core.models import (
 )
 from storeadmin.core.validation import validate_username
 from storeadmin.paynow.base import check_id
-from storeadmin.paynow.mapping import to_attempt, to_game_server
+from storeadmin.paynow.mapping import to_attempt
+from storeadmin.paynow.mapping_orders import to_game_server
 from storeadmin.paynow.writes import PayNowWrites
 
 STUCK_PAGES = 5

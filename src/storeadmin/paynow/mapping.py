@@ -23,28 +23,16 @@ from typing import Any
 from storeadmin.core.identifiers import parse_minecraft_uuid, parse_steam_id, parse_xuid
 from storeadmin.core.models import (
     Ban,
-    BillingInterval,
     CommandAttempt,
     CommandStage,
     CommandStatus,
     Customer,
     CustomerStats,
-    GameServer,
-    IntervalScale,
     InventoryItem,
     ItemSource,
     ItemState,
-    MatchKind,
-    Order,
-    OrderDetails,
-    OrderLine,
-    OrderStatus,
     Platform,
-    Product,
-    ProductCommand,
     ProductType,
-    Subscription,
-    SubscriptionStatus,
 )
 from storeadmin.core.money import Money
 
@@ -89,7 +77,7 @@ def actor_name(actor: object) -> str | None:
     return f"{kind}:{actor['id']}" if actor.get("id") else kind
 
 
-def _text(value: object) -> str | None:
+def text_or_none(value: object) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
@@ -103,7 +91,7 @@ def customer_identity(dto: Dto) -> tuple[Platform, str]:
         (Platform.MINECRAFT, "minecraft_uuid", parse_minecraft_uuid),
         (Platform.XBOX, "xbox_xuid", parse_xuid),
     ):
-        raw = _text(dto.get(key))
+        raw = text_or_none(dto.get(key))
         if raw is not None:
             try:
                 return platform, parser(raw)
@@ -188,7 +176,7 @@ def to_ban(dto: Dto) -> Ban:
 def ban_identities(dto: Dto) -> list[dict[str, str]]:
     """The ``BanIdentityDto``s that name this customer: its ID and its SteamID."""
     identities = [{"ban_type": "customer", "ban_type_value": str(dto["id"])}]
-    if _text(dto.get("steam_id")):
+    if text_or_none(dto.get("steam_id")):
         identities.append({"ban_type": "steam", "ban_type_value": str(dto["steam_id"])})
     return identities
 
@@ -217,8 +205,8 @@ def item_expiry(dto: Dto) -> datetime | None:
 def to_item(dto: Dto, now: datetime) -> InventoryItem:
     """``DeliveryItemDto`` → InventoryItem."""
     product = dto.get("product") or {}
-    order_id = _text(dto.get("order_id"))
-    server = _text(dto.get("execute_on_gameserver_id"))
+    order_id = text_or_none(dto.get("order_id"))
+    server = text_or_none(dto.get("execute_on_gameserver_id"))
     return InventoryItem(
         id=str(dto["id"]),
         customer_id=str(dto.get("customer_id") or ""),
@@ -236,11 +224,11 @@ def to_item(dto: Dto, now: datetime) -> InventoryItem:
         server_ids=(server,) if server else (),
         revoked_at=parse_time(dto.get("revoked_at")),
         revoked_by=actor_name(dto.get("revoked_by")),
-        revoke_reason=_text(dto.get("revoke_reason")),
+        revoke_reason=text_or_none(dto.get("revoke_reason")),
     )
 
 
-def _stage(value: object) -> CommandStage:
+def stage_of(value: object) -> CommandStage:
     try:
         return CommandStage(str(value))
     except ValueError:
@@ -266,162 +254,14 @@ def to_attempt(
         item_id=str(dto.get("inventory_item_id") or item_id or ""),
         server_id=server,
         server_name=server_names.get(server, server),
-        stage=_stage(dto.get("command_stage")),
+        stage=stage_of(dto.get("command_stage")),
         command=str(dto.get("command") or ""),
         online_only=bool(dto.get("online_only")),
         status=attempt_status(dto),
         queued_at=parse_time(dto.get("queued_at")) or EPOCH,
         executed_at=parse_time(dto.get("executed_at")),
-        customer_id=_text(dto.get("customer_id")),
-        executed_by_ip=_text(dto.get("executed_by_ip")),
+        customer_id=text_or_none(dto.get("customer_id")),
+        executed_by_ip=text_or_none(dto.get("executed_by_ip")),
         unqueued_at=parse_time(dto.get("unqueued_at")),
         rerun=bool(dto.get("rerun")),
     )
-
-
-# ---------------------------------------------------------------- orders, subscriptions
-
-
-def _order_status(value: object) -> OrderStatus:
-    try:
-        return OrderStatus(str(value))
-    except ValueError:
-        return OrderStatus.CREATED
-
-
-def to_order(dto: Dto) -> Order:
-    """``OrderDto`` → Order. PayNow's order has no fee or refund totals: both are zero."""
-    currency = currency_code(dto.get("currency"))
-    lines = dto.get("lines") or ()
-    zero = Money.zero(currency)
-    return Order(
-        id=str(dto["id"]),
-        customer_id=str(dto.get("customer_id") or ""),
-        status=_order_status(dto.get("status")),
-        products=", ".join(str(line.get("product_name") or "?") for line in lines),
-        subtotal=Money(int(dto.get("subtotal_amount") or 0), currency),
-        discount=Money(int(dto.get("discount_amount") or 0), currency),
-        tax=Money(int(dto.get("tax_amount") or 0), currency),
-        fees=zero,
-        refunded=zero,
-        total=Money(int(dto.get("total_amount") or 0), currency),
-        gateway=str(dto.get("pretty_id") or "PayNow"),
-        created_at=parse_time(dto.get("created_at")) or EPOCH,
-        completed_at=parse_time(dto.get("completed_at")),
-        subscription_id=_text(dto.get("subscription_id")),
-    )
-
-
-def to_order_details(dto: Dto) -> OrderDetails:
-    """``OrderDto`` with its ``OrderLineDto``s."""
-    order = to_order(dto)
-    currency = order.total.currency
-    lines = tuple(
-        OrderLine(
-            id=str(line["id"]),
-            product_id=str(line.get("product_id") or ""),
-            product_name=str(line.get("product_name") or "?"),
-            quantity=int(line.get("quantity") or 1),
-            unit_price=Money(int(line.get("price") or 0), currency),
-            total=Money(int(line.get("total_amount") or 0), currency),
-        )
-        for line in dto.get("lines") or ()
-    )
-    return OrderDetails(order=order, lines=lines)
-
-
-def interval(value: object, scale: object) -> BillingInterval:
-    """A PayNow interval (``invalid`` scale or 0 value → 30 days)."""
-    try:
-        unit = IntervalScale(str(scale))
-    except ValueError:
-        return BillingInterval(30, IntervalScale.DAY)
-    count = int(value) if isinstance(value, int) and value > 0 else 1
-    return BillingInterval(count, unit)
-
-
-def to_subscription(dto: Dto) -> Subscription:
-    """``SubscriptionDto`` → Subscription (``invalid`` status reads as created)."""
-    currency = currency_code(dto.get("currency"))
-    lines = dto.get("lines") or ()
-    first = lines[0] if lines else {}
-    try:
-        status = SubscriptionStatus(str(dto.get("status")))
-    except ValueError:
-        status = SubscriptionStatus.CREATED
-    customer = dto.get("customer") or {}
-    return Subscription(
-        id=str(dto["id"]),
-        customer_id=str(customer.get("id") or ""),
-        product_id=str(dto.get("product_id") or first.get("product_id") or ""),
-        product_name=str(dto.get("product_name") or first.get("product_name") or "?"),
-        amount=Money(int(dto.get("total_amount") or 0), currency),
-        interval=interval(dto.get("interval_value"), dto.get("interval_scale")),
-        status=status,
-        created_at=parse_time(dto.get("created_at")) or EPOCH,
-        current_period_end=parse_time(dto.get("current_period_end")),
-        next_billing_at=parse_time(dto.get("next_attempt_at")),
-        canceled_at=parse_time(dto.get("canceled_at")),
-        cancel_reason=_text(dto.get("cancel_reason")),
-    )
-
-
-# ---------------------------------------------------------------- catalogue
-
-
-def to_product(dto: Dto, currency: str) -> Product:
-    """``ProductDto`` → Product."""
-    subscription = bool(dto.get("allow_subscription")) and not dto.get("allow_one_time_purchase")
-    billing = (
-        interval(dto.get("subscription_interval_value"), dto.get("subscription_interval_scale"))
-        if dto.get("allow_subscription")
-        else None
-    )
-    duration = None
-    if dto.get("remove_after_enabled"):
-        per = {"day": 1, "week": 7, "month": 30}.get(str(dto.get("remove_after_time_scale")))
-        value = dto.get("remove_after_time_value")
-        if per and isinstance(value, int) and value > 0:
-            duration = per * value
-    servers = tuple(str(s["id"]) for s in dto.get("gameservers") or () if s.get("id"))
-    commands = tuple(
-        ProductCommand(
-            stage=_stage(c.get("stage")),
-            content=str(c.get("content") or ""),
-            server_ids=tuple(str(x) for x in c.get("override_execute_on_gameserver_ids") or ()),
-            online_only=bool(c.get("online_only")),
-        )
-        for c in dto.get("commands") or ()
-        if str(c.get("stage")) in CommandStage.__members__.values()
-    )
-    return Product(
-        id=str(dto["id"]),
-        name=str(dto.get("name") or dto.get("slug") or "?"),
-        slug=str(dto.get("slug") or ""),
-        type=ProductType.SUBSCRIPTION if subscription else ProductType.ONE_TIME,
-        price=Money(int(dto.get("price") or 0), currency),
-        interval=billing,
-        duration_days=duration,
-        server_ids=servers,
-        commands=commands,
-    )
-
-
-def to_game_server(dto: Dto, game: str) -> GameServer:
-    """``GameServerDto`` → GameServer (the store's platform is the game)."""
-    link = dto.get("linked_to") or {}
-    return GameServer(
-        id=str(dto["id"]),
-        name=str(dto.get("name") or dto["id"]),
-        game=game,
-        enabled=bool(dto.get("enabled", True)),
-        linked_hostname=_text(link.get("hostname")),
-        linked_platform=_text(link.get("platform")),
-        linked_version=_text(link.get("version")),
-        linked_ip=_text(link.get("ip")),
-        linked_at=parse_time(link.get("saved_at")),
-        last_poll_at=parse_time(link.get("last_fetched_commands_at")),
-    )
-
-
-EXACT_KINDS = (MatchKind.CUSTOMER_ID, MatchKind.EXTERNAL_ID)

@@ -49,11 +49,9 @@ from storeadmin.paynow.mapping import (
     to_ban,
     to_customer,
     to_item,
-    to_order,
-    to_order_details,
     to_stats,
-    to_subscription,
 )
+from storeadmin.paynow.mapping_orders import to_order, to_order_details, to_subscription
 
 
 class PayNowReads(PayNowBase):
