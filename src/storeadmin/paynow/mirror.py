@@ -112,6 +112,11 @@ class Mirror:
         raw = self.get_meta("completed_at")
         return datetime.fromisoformat(raw) if raw else None
 
+    def has_rows(self) -> bool:
+        """True once a sync stored anything (cheap: no count)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM customers LIMIT 1").fetchone() is not None
+
     def count(self) -> int:
         """Customers in the mirror."""
         with self._lock:
