@@ -32,11 +32,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from paynow.fake import API_KEY, STORE_ID, FakePayNow  # noqa: E402
-from storeadmin.core.models import Platform  # noqa: E402
-from storeadmin.paynow import open_paynow_store  # noqa: E402
-from storeadmin.paynow.mirror import MirrorRow  # noqa: E402
-from storeadmin.paynow.sync import sync_mirror  # noqa: E402
+from paynow.fake import API_KEY, STORE_ID, FakePayNow
+from storeadmin.core.models import Platform
+from storeadmin.paynow import open_paynow_store
+from storeadmin.paynow.mirror import MirrorRow
+from storeadmin.paynow.sync import sync_mirror
 
 
 def serve(fake: FakePayNow, latency: float) -> ThreadingHTTPServer:
@@ -71,7 +71,7 @@ def serve(fake: FakePayNow, latency: float) -> ThreadingHTTPServer:
 
         do_GET = do_POST = do_PATCH = do_DELETE = _any
 
-        def log_message(self, format: str, *args: object) -> None:
+        def log_message(self, fmt: str, *args: object) -> None:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
