@@ -10,7 +10,7 @@ written on the strength of that read, except under a row-level condition.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -142,7 +142,9 @@ class SqlDeliveryService(ExpirySweep):
             rows = session.execute(query, params).all()
             if rows:
                 session.execute(_MARK_DELIVERED, {"ids": [row.id for row in rows], "now": now})
-            session.execute(_MARK_POLLED, {"server": key, "now": now})
+            session.execute(
+                _MARK_POLLED, {"server": key, "now": now, "stale": now - POLL_RESOLUTION}
+            )
         return tuple(_queued(row) for row in rows)
 
     def acknowledge(
@@ -249,9 +251,18 @@ _MARK_DELIVERED = (
         ),
     )
 )
+POLL_RESOLUTION = timedelta(seconds=5)
+"""``last_poll_at`` is refreshed at most this often, so an idle poll writes nothing."""
+
 _MARK_POLLED = (
     update(GAME_SERVERS)
-    .where(GAME_SERVERS.c.id == bindparam("server"))
+    .where(
+        GAME_SERVERS.c.id == bindparam("server"),
+        or_(
+            GAME_SERVERS.c.last_poll_at.is_(None),
+            GAME_SERVERS.c.last_poll_at < bindparam("stale", type_=UtcDateTime()),
+        ),
+    )
     .values(last_poll_at=bindparam("now", type_=UtcDateTime()))
 )
 
