@@ -149,3 +149,14 @@ def test_failure_rule_derives_failed_from_counts_and_age() -> None:
     assert status(0, None, stored="failed") is CommandStatus.FAILED
     with pytest.raises(ValueError, match="max_deliveries"):
         FailureRule(max_deliveries=0)
+
+
+def test_the_store_failure_rule_is_configurable_and_audited(store: Store) -> None:
+    attempt = store.attempt(store.item(store.customer(), store.product()))
+    for _ in range(2):
+        store.delivery.poll(store.server_id, None)
+    assert store.admin.get_command_attempt(attempt).status is CommandStatus.DELIVERED
+    store.admin.set_failure_rule(FailureRule(max_deliveries=2, ack_timeout=timedelta(hours=1)))
+    assert store.admin.get_command_attempt(attempt).status is CommandStatus.FAILED
+    fresh = type(store.admin)(store.engine, actor="bob")
+    assert fresh.failure_rule.max_deliveries == 2

@@ -52,6 +52,10 @@ def register(subcommands: Any) -> None:
     resend.add_argument("attempt", metavar="ATTEMPT")
     resend.add_argument("--server", metavar="SERVER", help="send it to another game server")
     add_json(resend)
+    rule = leaf(actions, "rule", "show or set when an unacknowledged attempt is failed", _rule)
+    rule.add_argument("--max-deliveries", type=int, metavar="N", help="failed after N hand-outs")
+    rule.add_argument("--ack-timeout", metavar="DURATION", help="failed this long after the first")
+    add_json(rule)
     cancel = leaf(actions, "cancel", "unqueue an attempt no server has acknowledged", _cancel)
     cancel.add_argument("attempt", metavar="ATTEMPT")
     add_json(cancel)
@@ -172,4 +176,45 @@ def _cancel(args: argparse.Namespace, settings: Settings) -> int:
         print_json(attempt)
     else:
         render.note(f"canceled attempt {attempt.id}: no game server will be handed it")
+    return EXIT_OK
+
+
+def _rule(args: argparse.Namespace, settings: Settings) -> int:
+    from storeadmin.cli.customers import store
+    from storeadmin.core.delivery import FailureRule
+    from storeadmin.core.errors import Unsupported
+
+    with store(settings) as service:
+        current = getattr(service, "failure_rule", None)
+        if not isinstance(current, FailureRule):
+            raise Unsupported("this store has no configurable failure rule")
+        if args.max_deliveries is not None or args.ack_timeout is not None:
+            if args.max_deliveries is not None and not 0 < args.max_deliveries < 10_000:
+                raise Invalid({"--max-deliveries": "between 1 and 9999"})
+            timeout = (
+                parse_duration(args.ack_timeout, "--ack-timeout")
+                if args.ack_timeout is not None
+                else current.ack_timeout
+            )
+            if timeout <= timedelta(0):
+                raise Invalid({"--ack-timeout": "must be positive"})
+            current = service.set_failure_rule(  # type: ignore[attr-defined]
+                FailureRule(
+                    max_deliveries=args.max_deliveries or current.max_deliveries,
+                    ack_timeout=timeout,
+                )
+            )
+    if args.json:
+        print_json(
+            {
+                "max_deliveries": current.max_deliveries,
+                "ack_timeout_seconds": int(current.ack_timeout.total_seconds()),
+            }
+        )
+    else:
+        minutes = current.ack_timeout.total_seconds() / 60
+        render.note(
+            f"an unacknowledged attempt is failed after {current.max_deliveries} hand-outs "
+            f"or {minutes:g} minutes after the first"
+        )
     return EXIT_OK

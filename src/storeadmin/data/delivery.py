@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from storeadmin.core import validation
 from storeadmin.core.delivery import (
-    DEFAULT_FAILURE_RULE,
     FailureRule,
     LastSeen,
     hash_token,
@@ -39,6 +38,7 @@ from storeadmin.data.delivery_rows import (
     server_from_row,
     servers_query,
 )
+from storeadmin.data.delivery_rule import load_rule, save_rule
 from storeadmin.data.delivery_schema import ATTEMPTS, GAME_SERVERS, ITEMS, PRESENCE
 from storeadmin.data.ids import out_id, sql_id
 
@@ -50,8 +50,33 @@ GAMES = frozenset({"rust", "minecraft", "fivem", "redm", "gmod", "other"})
 class Delivery(ServiceBase):
     """Command attempts and game servers, as admins manage them."""
 
-    failure_rule: FailureRule = DEFAULT_FAILURE_RULE
-    """How ``failed`` is derived; a store may set its own."""
+    _failure_rule: FailureRule | None = None
+
+    @property
+    def failure_rule(self) -> FailureRule:
+        """How ``failed`` is derived: the store's rule (``store_settings``), read once."""
+        if self._failure_rule is None:
+            with self.read() as session:
+                self._failure_rule = load_rule(session)
+        return self._failure_rule
+
+    def set_failure_rule(self, rule: FailureRule) -> FailureRule:
+        """Make ``rule`` the store's (audited); every later read derives with it."""
+        with self.write() as session:
+            before = load_rule(session)
+            save_rule(session, rule)
+            audit.record(
+                session,
+                self,
+                action="delivery.rule",
+                target_type="store",
+                target_id="delivery",
+                customer_id=None,
+                before=_rule_json(before),
+                after=_rule_json(rule),
+            )
+        self._failure_rule = rule
+        return rule
 
     # ------------------------------------------------------------ attempts
 
@@ -305,3 +330,10 @@ class Delivery(ServiceBase):
                 after={"enabled": False},
             )
         return server
+
+
+def _rule_json(rule: FailureRule) -> dict[str, int]:
+    return {
+        "max_deliveries": rule.max_deliveries,
+        "ack_timeout_seconds": int(rule.ack_timeout.total_seconds()),
+    }
