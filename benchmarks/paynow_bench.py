@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         before = len(fake.requests)
         queries = {
             "name prefix": "player_00123",
-            "name substring": "99999",
+            "name substring (rare)": "99999",
+            "name substring (every row)": "layer_",
             "SteamID64": str(76561197960265729 + args.mirror // 2),
             "Steam2": "STEAM_0:1:12345",
             "Discord ID (metadata)": str(80351110224678912 + args.mirror - 1),

@@ -157,7 +157,11 @@ class FakeActions:
         if item is None:
             return _json({"enqueued_commands_count": 0})
         again = dict(
-            item["command_attempts"][0], id=self.new_id(), rerun=True, gameserver_id=gid, queued_at=NOW
+            item["command_attempts"][0],
+            id=self.new_id(),
+            rerun=True,
+            gameserver_id=gid,
+            queued_at=NOW,
         )
         again.pop("unqueued_at", None)
         again.pop("executed_at", None)

@@ -39,6 +39,11 @@ def test_sync_then_search_from_the_mirror(store: PayNowStore, fake: FakePayNow) 
     assert by_name.items[0].matched_by is MatchKind.NAME_PREFIX
     assert by_name.items[0].net_spent.amount == 999
     assert by_name.items[1].banned
+    inner = store.search_customers("layer03")
+    assert [(r.username, r.matched_by) for r in inner.items] == [
+        ("Player03", MatchKind.NAME_SUBSTRING)
+    ]
+    assert [r.username for r in store.search_customers("03").items] == ["Player03"]
     by_steam = store.search_customers(f"[U:1:{22202 + 2}]")
     assert [r.id for r in by_steam.items] == [rows[2]["id"]]
     assert by_steam.items[0].matched_by is MatchKind.EXTERNAL_ID

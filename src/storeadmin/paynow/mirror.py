@@ -40,6 +40,19 @@ CREATE INDEX IF NOT EXISTS ix_c_mc ON customers (minecraft_uuid);
 CREATE INDEX IF NOT EXISTS ix_c_xbox ON customers (xbox_xuid);
 CREATE INDEX IF NOT EXISTS ix_c_ext ON customers (external_id);
 CREATE INDEX IF NOT EXISTS ix_c_created ON customers (created_at DESC, id DESC);
+CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(
+    name_lower, content='customers', tokenize='trigram'
+);
+CREATE TRIGGER IF NOT EXISTS customers_ai AFTER INSERT ON customers BEGIN
+    INSERT INTO names (rowid, name_lower) VALUES (new.rowid, new.name_lower);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_ad AFTER DELETE ON customers BEGIN
+    INSERT INTO names (names, rowid, name_lower) VALUES ('delete', old.rowid, old.name_lower);
+END;
+CREATE TRIGGER IF NOT EXISTS customers_au AFTER UPDATE OF name_lower ON customers BEGIN
+    INSERT INTO names (names, rowid, name_lower) VALUES ('delete', old.rowid, old.name_lower);
+    INSERT INTO names (rowid, name_lower) VALUES (new.rowid, new.name_lower);
+END;
 CREATE TABLE IF NOT EXISTS metadata (
     customer_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
     PRIMARY KEY (customer_id, key)
@@ -49,7 +62,22 @@ CREATE TABLE IF NOT EXISTS bans (value TEXT PRIMARY KEY, expires_at TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-_COLUMNS = "id, name, platform, external_id, created_at, net_spent, active_subs"
+SCHEMA_VERSION = "1"
+"""Bumped when the schema changes; a file of another version has its name index rebuilt."""
+
+_COLUMNS = ", ".join(
+    f"customers.{c}"
+    for c in (
+        "id",
+        "name",
+        "platform",
+        "external_id",
+        "created_at",
+        "net_spent",
+        "active_subs",
+        "steam_id",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +108,13 @@ class Mirror:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            version = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version is None or version[0] != SCHEMA_VERSION:
+                self._db.execute("INSERT INTO names (names) VALUES ('rebuild')")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+                    (SCHEMA_VERSION,),
+                )
             self._db.commit()
 
     def __repr__(self) -> str:
@@ -237,20 +272,28 @@ class Mirror:
                 )
             )
             folded = text.casefold()
-            escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            # A prefix is a range on the name index; a substring of 3+ characters goes
+            # through the trigram index (shorter ones scan, as FTS5 trigrams need 3).
             phases.append(
                 (
                     MatchKind.NAME_PREFIX,
-                    "name_lower LIKE ? ESCAPE '\\' ORDER BY name_lower, id",
-                    (escaped + "%",),
+                    "name_lower >= ? AND name_lower < ? ORDER BY name_lower, id",
+                    (folded, folded + "\U0010ffff"),
                 )
             )
+            if len(folded) >= 3:
+                source = "names JOIN customers ON customers.rowid = names.rowid WHERE names MATCH ?"
+                needle: str = '"' + folded.replace('"', '""') + '"'
+            else:
+                escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                source = "customers WHERE customers.name_lower LIKE ? ESCAPE '\\'"
+                needle = "%" + escaped + "%"
             phases.append(
                 (
                     MatchKind.NAME_SUBSTRING,
-                    "name_lower LIKE ? ESCAPE '\\' AND name_lower NOT LIKE ? ESCAPE '\\' "
-                    "ORDER BY name_lower, id",
-                    ("%" + escaped + "%", escaped + "%"),
+                    f"FROM {source} AND NOT (customers.name_lower >= ? "
+                    "AND customers.name_lower < ?)",
+                    (needle, folded, folded + "\U0010ffff"),
                 )
             )
         found: list[CustomerSummary] = []
@@ -268,7 +311,9 @@ class Mirror:
                 ):
                     break  # an ID-shaped input that matched exactly skips the name phases
                 rows = self._db.execute(
-                    f"SELECT {_COLUMNS}, steam_id FROM customers WHERE {where} LIMIT ?",
+                    f"SELECT {_COLUMNS} "
+                    + (where if where.startswith("FROM ") else f"FROM customers WHERE {where}")
+                    + " LIMIT ?",
                     (*args, wanted),
                 ).fetchall()
                 for row in rows:
