@@ -160,3 +160,18 @@ def test_access_log_never_contains_the_token(
     assert "GET /v1/delivery/command-queue/ 200" in text
     assert sqlite_store.token not in text
     assert "gs_wrong-token" not in text
+
+
+def test_guessing_tokens_from_one_address_is_429(sqlite_store: Store) -> None:
+    app = create_app(
+        sqlite_store.delivery,
+        limiter=RateLimiter(rate=100, burst=100),
+        sweep_interval=None,
+    )
+    with TestClient(app) as c:
+        statuses = [
+            c.get(QUEUE, headers={"Authorization": f"Gameserver gs_guess{n}"}).status_code
+            for n in range(40)
+        ]
+        assert statuses[:30] == [401] * 30
+        assert set(statuses[30:]) == {429}

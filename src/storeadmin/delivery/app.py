@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from storeadmin.core.delivery import AuthenticatedServer, DeliveryService
+from storeadmin.core.delivery import AuthenticatedServer, DeliveryService, Unauthenticated
 from storeadmin.core.errors import StoreError
 from storeadmin.delivery import wire
 from storeadmin.delivery.access_log import AccessLog
@@ -59,11 +59,14 @@ class DeliveryApi:
         service: DeliveryService,
         *,
         limiter: RateLimiter,
+        failures: RateLimiter | None = None,
         max_body: int = MAX_BODY,
         poll_limit: int = 500,
     ) -> None:
         self.service = service
         self.limiter = limiter
+        self.failures = failures or RateLimiter(rate=1.0, burst=30)
+        """Failed authentications per client address: a token-guessing flood is 429'd."""
         self.max_body = max_body
         self.poll_limit = poll_limit
 
@@ -73,16 +76,26 @@ class DeliveryApi:
         async def run(request: Request) -> Response:
             trace_id = new_trace_id()
             request.state.trace_id = trace_id
+            client = "ip:" + (request.client.host if request.client is not None else "-")
             try:
+                wait = self.failures.blocked(client)
+                if wait is not None:
+                    raise too_many(wait)
                 token = _token(request)
                 key = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
                 wait = self.limiter.check(key)
                 if wait is not None:
                     raise too_many(wait)
-                server = await run_in_threadpool(self.service.authenticate, token)
+                try:
+                    server = await run_in_threadpool(self.service.authenticate, token)
+                except Unauthenticated:
+                    self.failures.check(client)
+                    raise
                 request.state.server_id = server.id
                 return await handler(request, server)
             except ApiError as error:
+                if error.status == 401:
+                    self.failures.check(client)
                 return error_response(error, trace_id)
             except wire.WireError as error:
                 return error_response(validation_error(error.message, error.path), trace_id)

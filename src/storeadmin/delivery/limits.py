@@ -49,6 +49,16 @@ class RateLimiter:
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
+    def blocked(self, key: str) -> float | None:
+        """Without taking anything: None if a request would pass, else the wait."""
+        now = self._clock()
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                return None
+            tokens = min(self._burst, bucket.tokens + (now - bucket.stamp) * self._rate)
+            return None if tokens >= 1.0 else (1.0 - tokens) / self._rate
+
     def check(self, key: str) -> float | None:
         """Take one request; None if allowed, else seconds until the next is."""
         now = self._clock()
