@@ -160,3 +160,13 @@ def test_the_store_failure_rule_is_configurable_and_audited(store: Store) -> Non
     assert store.admin.get_command_attempt(attempt).status is CommandStatus.FAILED
     fresh = type(store.admin)(store.engine, actor="bob")
     assert fresh.failure_rule.max_deliveries == 2
+
+
+def test_an_items_attempts_carry_delivery_facts(store: Store) -> None:
+    item = store.item(store.customer(), store.product())
+    attempt = store.attempt(item, "say hi")
+    store.delivery.poll(store.server_id, None)
+    [read] = store.admin.list_command_attempts(str(item))
+    assert (read.id, read.status, read.delivered_count) == (attempt, CommandStatus.DELIVERED, 1)
+    with pytest.raises(NotFound):
+        store.admin.list_command_attempts("999999")

@@ -93,6 +93,22 @@ class Delivery(ServiceBase):
             rows = session.execute(query.order_by(ATTEMPTS.c.id.desc())).all()
         return tuple(attempt_from_row(row, now=now, rule=self.failure_rule) for row in rows)
 
+    def list_command_attempts(self, item_id: str) -> tuple[CommandAttempt, ...]:
+        """Every attempt of an item, oldest first, with delivery facts and derived status
+        (overrides the plain read of ``Items`` when composed ahead of it)."""
+        key = sql_id(item_id, "inventory item")
+        now = self.now()
+        with self.read() as session:
+            found = session.execute(select(ITEMS.c.id).where(ITEMS.c.id == key)).first()
+            if found is None:
+                raise NotFound(f"no inventory item with ID {item_id}")
+            rows = session.execute(
+                attempts_query()
+                .where(ATTEMPTS.c.item_id == key)
+                .order_by(ATTEMPTS.c.queued_at, ATTEMPTS.c.id)
+            ).all()
+        return tuple(attempt_from_row(row, now=now, rule=self.failure_rule) for row in rows)
+
     def get_command_attempt(self, attempt_id: str) -> CommandAttempt:
         """One attempt with its derived status."""
         key = sql_id(attempt_id, "command attempt")
