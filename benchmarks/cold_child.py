@@ -51,7 +51,7 @@ def run_app(database: str) -> None:
             # Registered before StoreAdminApp.on_mount schedules the connect worker.
             self.call_after_refresh(_painted, self, "app")
 
-    ProbeApp(open_store, database_label=database).run(headless=True, size=(120, 40))
+    ProbeApp(open_store, location_label=database).run(headless=True, size=(120, 40))
 
 
 def run_bare() -> None:

@@ -206,7 +206,7 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         holder["service"] = TimedService(service)
         return holder["service"]
 
-    app = StoreAdminApp(factory, database_label="bench")
+    app = StoreAdminApp(factory, location_label="bench")
     out: dict[str, float] = {}
     async with app.run_test(size=(160, 50)) as pilot:
         probe = Probe(app)

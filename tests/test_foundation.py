@@ -7,8 +7,7 @@ import sys
 
 from sqlalchemy import inspect
 
-from storeadmin.data import migrate
-from storeadmin.data.sql_service import SqlStoreService
+from storeadmin.data import SqlStoreService, migrate
 
 
 def test_core_imports_no_framework() -> None:

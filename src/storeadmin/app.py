@@ -1,13 +1,12 @@
 """The Textual app: routing, the injected store service, global keys and errors.
 
-Cold start matters (performance.md §2.1): nothing here imports SQLAlchemy or
-``storeadmin.data``. The search screen paints first; the service is opened by calling
-the injected factory in a thread worker, and only then is SQLAlchemy imported.
+Cold start matters (performance.md §2.1): nothing here imports SQLAlchemy, an HTTP
+client or a backend. The search screen paints first; the service is opened by calling
+the injected factory in a thread worker (``storeadmin.stores`` decides which backend).
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -23,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from textual.worker_manager import WorkerManager
 
 from storeadmin.core.errors import StoreError
-from storeadmin.core.text import display_safe
+from storeadmin.core.text import display_safe, redact_credentials
 from storeadmin.messages import ConnectFailed, ServiceConnected
 from storeadmin.screens.customer_search import CustomerSearchScreen
 
@@ -40,7 +39,7 @@ EXIT_INVALID = 2
 """Exit code for input the user can fix (the CLI's "invalid input")."""
 
 EXIT_UNAVAILABLE = 4
-"""Exit code when the store could not be opened (the CLI's "database unavailable")."""
+"""Exit code when the store could not be opened (the CLI's "store unavailable")."""
 
 
 class _ReportingWorkerManager(WorkerManager):
@@ -87,7 +86,8 @@ class StoreAdminApp(App[None]):
         *,
         clock: Callable[[], datetime] | None = None,
         demo: bool = False,
-        database_label: str | None = None,
+        location_label: str | None = None,
+        location_hint: str | None = None,
     ) -> None:
         super().__init__()
         self._workers = _ReportingWorkerManager(self)
@@ -96,8 +96,10 @@ class StoreAdminApp(App[None]):
         self._service: StoreService | None = None
         self.demo = demo
         """True when this run opens (and maybe first builds) the demo store."""
-        self.database_label = database_label or "the database"
-        """Password-free name of the database, shown while connecting."""
+        self.location_label = location_label or "the store"
+        """Password-free name of the store, shown while connecting."""
+        self.location_hint = location_hint or "Check the store location and that it is reachable."
+        """What to check when the store cannot be opened, in its backend's words."""
         self.connecting = True
         """True until the connect worker has succeeded or failed."""
         self.connect_error: str | None = None
@@ -125,7 +127,7 @@ class StoreAdminApp(App[None]):
             return datetime.now(UTC)
         return self._clock()
 
-    def open_customer(self, customer_id: int, tab: str = "inventory") -> None:
+    def open_customer(self, customer_id: str, tab: str = "inventory") -> None:
         """Show the details screen of a customer, on ``tab``."""
         # Imported on first use: the search screen must paint without it.
         from storeadmin.screens.customer_details import CustomerDetailsScreen
@@ -208,7 +210,7 @@ class StoreAdminApp(App[None]):
         self.connecting = False
         self.title = display_safe(message.info.name, max_length=60) or "storeadmin"
         # The service already redacts; redacting again costs nothing and is a backstop.
-        self.sub_title = database_label(message.info.database)
+        self.sub_title = display_safe(redact_credentials(message.info.location), max_length=120)
         search = self._search_screen()
         if search is not None:
             search.service_ready(message.info)
@@ -222,7 +224,9 @@ class StoreAdminApp(App[None]):
         search = self._search_screen()
         if search is not None:
             search.service_failed(message.reason)
-        self.push_screen(ConnectErrorScreen(message.reason, self.database_label))
+        self.push_screen(
+            ConnectErrorScreen(message.reason, self.location_label, self.location_hint)
+        )
 
     def _search_screen(self) -> CustomerSearchScreen | None:
         for screen in self.screen_stack:
@@ -262,7 +266,8 @@ _ERROR_TITLES = {
     "InvalidRows": "Refused",
     "Conflict": "Changed by someone else",
     "AlreadyDone": "Already done",
-    "Unavailable": "Database unavailable",
+    "Unavailable": "Store unavailable",
+    "Unsupported": "Not possible on this store",
 }
 
 
@@ -277,40 +282,39 @@ def _worker_context(worker: Worker[Any]) -> str:
     return display_safe(words or "working in the background", max_length=60)
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^/@:]*):[^/@]*@", re.IGNORECASE)
-
-
-def database_label(database: str) -> str:
-    """A database URL or path without any password (no SQLAlchemy needed)."""
-    return display_safe(_URL_PASSWORD.sub(r"\g<head>:***@", database), max_length=120)
-
-
 def build_app(settings: Settings) -> StoreAdminApp:
-    """The app for the configured store; the store is opened later, in a worker."""
-    database = settings.database
+    """The app for the configured store; the store is opened later, in a worker.
+
+    Raises ``Invalid`` for a location that cannot be a store.
+    """
+    from storeadmin import stores
+
+    location = stores.parse_location(settings.location)
     admin = settings.admin
     demo = settings.demo
 
     def open_store() -> StoreService:
-        from storeadmin.data.sql_service import open_service
-
         if demo:
-            from storeadmin.data.demo import ensure_demo_store
+            from storeadmin.demo import ensure_demo_store
 
-            ensure_demo_store(database)
-        return open_service(database, actor=admin)
+            ensure_demo_store(location.text)
+        return stores.open_store(location, actor=admin)
 
-    return StoreAdminApp(open_store, demo=demo, database_label=database_label(database))
+    return StoreAdminApp(
+        open_store, demo=demo, location_label=location.label, location_hint=location.hint
+    )
 
 
 def run_app(settings: Settings) -> int:
     """Run the terminal UI on the configured store; returns the process exit code."""
-    from storeadmin.config import missing_store, missing_store_message
+    from storeadmin import stores
 
-    missing = missing_store(settings.database)
-    if missing is not None:
-        print(f"storeadmin: {display_safe(missing_store_message(missing))}", file=sys.stderr)
+    try:
+        app = build_app(settings)
+        location = stores.parse_location(settings.location)
+        stores.check_exists(location, created_on_first_use=settings.created_on_first_use)
+    except StoreError as error:
+        print(f"storeadmin: {display_safe(str(error), max_length=500)}", file=sys.stderr)
         return EXIT_INVALID
-    app = build_app(settings)
     app.run()
     return app.return_code or 0

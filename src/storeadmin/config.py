@@ -1,9 +1,11 @@
-"""Where storeadmin finds its database and who the acting admin is.
+"""Where storeadmin finds its store and who the acting admin is.
 
-Database, in order: ``--db URL``, ``$STOREADMIN_DB``, ``database`` in the config file
-(``config.toml`` in the platformdirs config dir, refused when group/world readable),
-else a SQLite file in the user data dir. Keep PostgreSQL passwords out of all of
-these: libpq reads them from ``~/.pgpass`` or ``$PGPASSFILE``.
+Store location, in order: ``--store`` / ``--db``, ``$STOREADMIN_STORE`` /
+``$STOREADMIN_DB``, ``store`` / ``database`` in the config file (``config.toml`` in the
+platformdirs config dir, refused when group/world readable), else a SQLite file in the
+user data dir. What a location means is ``storeadmin.stores``' business. Keep
+passwords out of all of these: libpq reads them from ``~/.pgpass`` or ``$PGPASSFILE``;
+a hosted store's API key comes from the environment or the config file.
 """
 
 from __future__ import annotations
@@ -28,10 +30,17 @@ class ConfigError(Exception):
 class Settings:
     """Resolved settings for one run."""
 
-    database: str = field(repr=False)
-    """URL or path; may contain a password, so it is kept out of repr (crash screens print locals)."""
+    location: str = field(repr=False)
+    """Store location; may contain a password, so it is kept out of repr (crash screens print locals)."""
     admin: str = ""
     demo: bool = False
+    explicit: bool = False
+    """True when the location was named on the command line (not the environment or config)."""
+
+    @property
+    def created_on_first_use(self) -> bool:
+        """The default and demo stores are made when first opened; a named file never is."""
+        return self.location in (default_database(), demo_database())
 
 
 def os_user() -> str:
@@ -84,18 +93,21 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
         raise ConfigError(f"cannot read {path}: {error}") from None
 
 
-def resolve_database(cli_value: str | None, *, demo: bool = False) -> str:
-    """The database URL or path to open, by the precedence in the module docstring."""
+def resolve_location(cli_value: str | None, *, demo: bool = False) -> str:
+    """The store location to open, by the precedence in the module docstring."""
     if demo:
         return demo_database()
     if cli_value:
         return cli_value
-    env = os.environ.get("STOREADMIN_DB")
-    if env:
-        return env
-    configured = read_config_file().get("database")
-    if isinstance(configured, str) and configured:
-        return configured
+    for name in ("STOREADMIN_STORE", "STOREADMIN_DB"):
+        env = os.environ.get(name)
+        if env:
+            return env
+    config = read_config_file()
+    for key in ("store", "database"):
+        configured = config.get(key)
+        if isinstance(configured, str) and configured:
+            return configured
     return default_database()
 
 
@@ -103,32 +115,3 @@ def resolve_admin(cli_value: str | None) -> str:
     """The acting admin: ``--admin``, ``$STOREADMIN_ADMIN``, else the effective OS user."""
     name = (cli_value or os.environ.get("STOREADMIN_ADMIN") or "").strip()
     return name or os_user()
-
-
-def missing_store(database: str) -> Path | None:
-    """The file of an explicitly named SQLite store that does not exist, else None.
-
-    Opening it would silently create an empty store, and a typo in ``--db`` would then
-    read as "no such customer". The default and demo stores are created on first use.
-    """
-    if database in (default_database(), demo_database()):
-        return None
-    if "://" not in database:
-        location = database
-    elif database.startswith("sqlite:///"):
-        location = database.removeprefix("sqlite:///").split("?", 1)[0]
-        location = location.removeprefix("file:")
-    else:
-        return None
-    if not location or location == ":memory:":
-        return None
-    path = Path(location).expanduser()
-    return None if path.exists() else path
-
-
-def missing_store_message(path: Path) -> str:
-    """What to tell the user about a store file that is not there."""
-    return (
-        f"no store at {path}: check the path, or create one with "
-        f"`storeadmin db upgrade --db {path}` (empty) or `storeadmin demo --db {path}`"
-    )

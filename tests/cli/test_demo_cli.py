@@ -7,21 +7,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from tests import factories
 
-from storeadmin.cli import main
 from storeadmin.config import demo_database
 from storeadmin.data.engine import make_engine
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse usage errors
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from support import factories
+from support.cli import run
 
 
 def customers_in(path: str | Path) -> int:

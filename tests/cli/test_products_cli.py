@@ -5,32 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests import factories
 
-from storeadmin.cli import main
-from storeadmin.data.sql_service import open_service
-
-
-@pytest.fixture(autouse=True)
-def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rich wraps at 80 columns when not on a terminal; tests read whole rows."""
-    monkeypatch.setenv("COLUMNS", "250")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI in-process; return (exit code, stdout, stderr)."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from storeadmin.data import open_sql_store
+from support import factories
+from support.cli import run
 
 
 @pytest.fixture
 def catalogue(sqlite_url: str) -> str:
     """Three products on two servers, one with a markup-like name."""
-    service = open_service(sqlite_url, actor="setup")
+    service = open_sql_store(sqlite_url, actor="setup")
     try:
         engine = service.engine
         factories.store_settings(engine, currency="EUR")

@@ -46,7 +46,7 @@ import sys
 from storeadmin.app import run_app
 from storeadmin.config import Settings
 {patch}
-sys.exit(run_app(Settings(database={url!r}, admin="alice")))
+sys.exit(run_app(Settings(location={url!r}, admin="alice")))
 """
 
 
@@ -131,7 +131,8 @@ def test_cli_server_error_is_one_line_without_the_password(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A real server answering with an error (no such database) through the CLI."""
-    assert PG_URL
+    if not PG_URL:
+        pytest.skip("no PostgreSQL: set STOREADMIN_TEST_PG_URL")
     url = make_url(_with_password(PG_URL)).set(database="storeadmin_no_such_db")
     code = main(["customers", "search", "a", "--db", url.render_as_string(hide_password=False)])
     captured = capsys.readouterr()
@@ -184,6 +185,6 @@ def test_private_config_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_settings_repr_hides_the_database() -> None:
     """Crash screens print locals: a Settings there must not carry the URL."""
-    settings = Settings(database=f"postgresql://admin:{PASSWORD}@db/store", admin="alice")
+    settings = Settings(location=f"postgresql://admin:{PASSWORD}@db/store", admin="alice")
     assert PASSWORD not in repr(settings)
     assert "db/store" not in repr(settings)

@@ -8,13 +8,9 @@ tmp path) and fixed token secrets. Accept changes with
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,28 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from storeadmin.core.service import StoreService
-from storeadmin.data import write_tokens
-from storeadmin.data.sql_service import open_service
+from storeadmin.data import open_sql_store, tokens
 from storeadmin.screens.assign_modal import AssignProductModal
 from storeadmin.screens.ban_modal import BanModal, UnbanModal
 from storeadmin.screens.edit_customer_modal import EditCustomerModal
 from storeadmin.screens.revoke_modal import RevokeModal
 from storeadmin.screens.tokens_modal import TokensModal
+from support import ui
 
-
-def _load_ui_fixtures() -> ModuleType:
-    """The UI tests' store builder and app factory (tests/ui/conftest.py), under its own name."""
-    path = Path(__file__).parents[1] / "ui" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("ui_fixtures_for_action_snapshots", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = _load_ui_fixtures()
 SIZE = (100, 32)
 TALL = (120, 40)
 SnapCompare = Callable[..., bool]
@@ -52,20 +34,10 @@ ModalFactory = Callable[[StoreService], Screen[Any]]
 
 
 @pytest.fixture(autouse=True)
-def _deterministic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """UTC, no blinking cursor, and token secrets that are the same on every run."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+def _fixed_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Token secrets that are the same on every run."""
     numbers = itertools.count(1)
-    monkeypatch.setattr(
-        write_tokens,
-        "new_secret",
-        lambda: f"sa_snapshot{next(numbers):02d}" + "x" * 30,
-    )
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    monkeypatch.setattr(tokens, "new_secret", lambda: f"sa_snapshot{next(numbers):02d}" + "x" * 30)
 
 
 @pytest.fixture
@@ -130,7 +102,7 @@ def test_edit_bad_steam_id(snap_compare: SnapCompare, store: Any) -> None:
 def test_edit_conflict(snap_compare: SnapCompare, store: Any) -> None:
     def make(service: StoreService) -> Screen[Any]:
         modal = EditCustomerModal(customer(service, store.alice))
-        other = open_service(store.url, actor="bob", clock=lambda: ui.FIXED_NOW)
+        other = open_sql_store(store.url, actor="bob", clock=lambda: ui.FIXED_NOW)
         try:
             other.edit_customer(
                 store.alice, expected_version=modal.customer.version, username="Alicia"

@@ -8,59 +8,31 @@ each SVG before committing.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 from textual.pilot import Pilot
-from textual.widgets import Input, TabbedContent
+from textual.widgets import TabbedContent
 
+from storeadmin.data import open_sql_store
 from storeadmin.data.schema import AuditRow
-from storeadmin.data.sql_service import open_service
 from storeadmin.widgets.paged_table import PagedTable
+from support import ui
 
-
-def _load_ui_fixtures() -> ModuleType:
-    """The UI tests' store builder and app factory (tests/ui/conftest.py), under its own name."""
-    path = Path(__file__).parents[1] / "ui" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("ui_fixtures_for_snapshots", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = _load_ui_fixtures()
 WIDE = (120, 40)
 NARROW = (80, 24)
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def _deterministic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Local time is UTC and the search input does not blink."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Any:
     """The UI store plus two audit entries for Alice with fixed times."""
     built = ui.build_ui_store(tmp_path / "snap-store.sqlite3")
-    service = open_service(built.url, actor="setup")
+    service = open_sql_store(built.url, actor="setup")
     try:
         with Session(service.engine) as session, session.begin():
             session.add_all(

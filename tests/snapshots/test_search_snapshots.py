@@ -6,61 +6,26 @@ and a fixed database label in the header (the real one holds a tmp path).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from storeadmin.app import StoreAdminApp
-from storeadmin.data.sql_service import open_service
+from storeadmin.data import open_sql_store
+from support import ui
+from support.ui import FixedLabel
 
 SnapCompare = Callable[..., bool]
-
-
-def _load_ui_support() -> ModuleType:
-    """The UI fixtures module (tests/ui/conftest.py), loaded under its own name."""
-    path = Path(__file__).parents[1] / "ui" / "conftest.py"
-    if "storeadmin_ui_support" in sys.modules:
-        return sys.modules["storeadmin_ui_support"]
-    spec = importlib.util.spec_from_file_location("storeadmin_ui_support", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered before running it: dataclasses look their module up in sys.modules.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ui = _load_ui_support()
-
-
-class FixedLabel:
-    """A real service whose store_info names the database the same way on every run."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-
-    def store_info(self) -> Any:
-        return replace(self._inner.store_info(), database="sqlite:///snapshot-store.sqlite3")
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
 
 
 def snapshot_app(url: str) -> StoreAdminApp:
     """The app on ``url`` with the fixed clock and label."""
 
     def factory() -> Any:
-        return FixedLabel(open_service(url, actor="alice", clock=lambda: ui.FIXED_NOW))
+        return FixedLabel(open_sql_store(url, actor="alice", clock=lambda: ui.FIXED_NOW))
 
     return StoreAdminApp(factory, clock=lambda: ui.FIXED_NOW)
 
@@ -77,17 +42,6 @@ def after(*keys: str, expect: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         assert expect in await ui.wait_for_text(pilot, expect)
 
     return run_before
-
-
-@pytest.fixture(autouse=True)
-def _deterministic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """UTC local time and a steady cursor, as in tests/ui."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture
@@ -121,7 +75,7 @@ def test_markup_and_escapes_shown_literally(snap_compare: SnapCompare, store: An
 
 def test_empty_store(snap_compare: SnapCompare, tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite3"
-    open_service(str(path), actor="setup").close()
+    open_sql_store(str(path), actor="setup").close()
     assert snap_compare(
         snapshot_app(f"sqlite:///{path}"),
         run_before=after(expect="storeadmin --db URL"),

@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
-from conftest import wait_ready
 from storeadmin.app import StoreAdminApp
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.widgets.paged_table import PagedTable
+from support.ui import wait_ready
 
 SIZE = (120, 40)
 

@@ -11,11 +11,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from conftest import FIXED_NOW, UiStore, make_app, wait_ready
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.models import Customer
 from storeadmin.core.service import StoreService
-from storeadmin.data.sql_service import open_service
+from support.ui import UiStore, make_app, open_test_service, wait_ready
 
 SIZE = (100, 32)
 
@@ -77,4 +76,4 @@ async def confirm(pilot: Pilot[None]) -> None:
 
 def second_service(store: UiStore, actor: str = "bob") -> StoreService:
     """Another admin on the same store."""
-    return open_service(store.url, actor=actor, clock=lambda: FIXED_NOW)
+    return open_test_service(store.url, actor=actor)

@@ -14,7 +14,13 @@ import pytest
 from sqlalchemy import event
 from textual.widgets import Input
 
-from conftest import (
+from storeadmin.app import StoreAdminApp, build_app
+from storeadmin.config import Settings
+from storeadmin.core.errors import NotFound
+from storeadmin.screens.customer_search import CustomerSearchScreen
+from storeadmin.stores import parse_location
+from storeadmin.widgets.search_results import SearchResults
+from support.ui import (
     FIXED_NOW,
     UiStore,
     make_app,
@@ -23,11 +29,6 @@ from conftest import (
     wait_for_text,
     wait_ready,
 )
-from storeadmin.app import StoreAdminApp, build_app, database_label
-from storeadmin.config import Settings
-from storeadmin.core.errors import NotFound
-from storeadmin.screens.customer_search import CustomerSearchScreen
-from storeadmin.widgets.search_results import SearchResults
 
 SIZE = (120, 40)
 
@@ -43,7 +44,7 @@ class StoreInfoWithPassword:
         return replace(
             info,
             name="[@click=app.quit]Shop[/]",
-            database="postgresql://admin:s3cret@db.example:5432/store",
+            location="postgresql://admin:s3cret@db.example:5432/store",
         )
 
     def __getattr__(self, name: str) -> Any:
@@ -63,8 +64,8 @@ async def test_header_names_the_store_and_never_shows_a_password(ui_store: UiSto
         assert app.is_running
 
 
-async def test_header_of_a_real_store(ui_store: UiStore) -> None:
-    app = make_app(ui_store.url)
+async def test_header_of_a_real_store(sql_ui_store: UiStore) -> None:
+    app = make_app(sql_ui_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         assert app.title == "Test Store"
@@ -72,10 +73,13 @@ async def test_header_of_a_real_store(ui_store: UiStore) -> None:
         assert app.now() == FIXED_NOW
 
 
-def test_database_label_hides_passwords() -> None:
-    assert database_label("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
-    assert database_label("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert database_label("/home/me/store.sqlite3") == "/home/me/store.sqlite3"
+def test_location_label_hides_passwords() -> None:
+    def label(text: str) -> str:
+        return parse_location(text).label
+
+    assert label("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert label("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert label("/home/me/store.sqlite3") == "/home/me/store.sqlite3"
 
 
 async def test_service_before_connecting_is_an_error() -> None:
@@ -100,10 +104,10 @@ async def test_report_error_is_one_plain_line(ui_store: UiStore) -> None:
         assert "sa_secret" not in screen_text(app)
 
 
-async def test_no_sql_runs_on_the_ui_thread(ui_store: UiStore) -> None:
+async def test_no_sql_runs_on_the_ui_thread(sql_ui_store: UiStore) -> None:
     on_ui_thread: list[str] = []
     statements: list[str] = []
-    real = service_factory(ui_store.url)
+    real = service_factory(sql_ui_store.url)
 
     def factory() -> Any:
         service = real()
@@ -148,7 +152,7 @@ def test_the_app_module_does_not_import_sqlalchemy() -> None:
 
 
 async def test_build_app_opens_a_new_store_in_a_worker(tmp_path: Path) -> None:
-    settings = Settings(database=str(tmp_path / "new.sqlite3"), admin="alice")
+    settings = Settings(location=str(tmp_path / "new.sqlite3"), admin="alice")
     app = build_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
@@ -167,11 +171,11 @@ async def test_build_app_builds_the_demo_store_first(
         release.wait(10)  # the first build takes a while: the screen says so meanwhile
         built.append(path)
 
-    fake_demo = types.ModuleType("storeadmin.data.demo")
+    fake_demo = types.ModuleType("storeadmin.demo")
     fake_demo.ensure_demo_store = ensure_demo_store  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "storeadmin.data.demo", fake_demo)
+    monkeypatch.setitem(sys.modules, "storeadmin.demo", fake_demo)
     path = str(tmp_path / "demo.sqlite3")
-    app = build_app(Settings(database=path, admin="alice", demo=True))
+    app = build_app(Settings(location=path, admin="alice", demo=True))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Opening the demo store" in await wait_for_text(pilot, "Opening the demo store")

@@ -17,13 +17,13 @@ from modal_helpers import (
 from rich.text import Text
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from conftest import FIXED_NOW, UiStore, wait_ready
 from storeadmin.core.models import InventoryItem, ItemSource, Product
 from storeadmin.screens.assign_modal import (
     UNRESOLVED_STYLE,
     AssignProductModal,
     match_products,
 )
+from support.ui import FIXED_NOW, UiStore, wait_ready
 
 
 def names(products: list[Product]) -> list[str]:

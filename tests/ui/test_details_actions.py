@@ -14,7 +14,6 @@ from modal_helpers import error_line, second_service
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
-from conftest import UiStore, make_app, wait_ready
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.models import ItemState
 from storeadmin.screens.assign_modal import AssignProductModal
@@ -27,6 +26,7 @@ from storeadmin.screens.edit_customer_modal import EditCustomerModal
 from storeadmin.screens.revoke_modal import RevokeModal
 from storeadmin.screens.tokens_modal import TokensModal
 from storeadmin.widgets.metadata_form import MetadataRow
+from support.ui import UiStore, make_app, wait_ready
 
 
 @asynccontextmanager

@@ -14,15 +14,15 @@ from details_helpers import (
     text_of,
 )
 
-import factories
-from conftest import UiStore, make_app, wait_ready
 from storeadmin.core.errors import NotFound
-from storeadmin.data.sql_service import open_service
+from storeadmin.data import open_sql_store
 from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.order_modal import OrderModal
 from storeadmin.screens.subscription_modal import SubscriptionModal
 from storeadmin.widgets.paged_table import PagedTable
+from support import factories
+from support.ui import UiStore, make_app, wait_ready
 
 
 async def test_enter_on_order_opens_details_and_escape_closes(ui_store: UiStore) -> None:
@@ -115,8 +115,9 @@ async def test_i_on_inventory_lists_the_exact_commands(ui_store: UiStore) -> Non
         assert attempt[3] == "Pending"
 
 
-async def test_an_item_without_commands_says_so(ui_store: UiStore) -> None:
-    service = open_service(ui_store.url, actor="setup")
+async def test_an_item_without_commands_says_so(sql_ui_store: UiStore) -> None:
+    ui_store = sql_ui_store
+    service = open_sql_store(ui_store.url, actor="setup")
     try:
         factories.item(service.engine, ui_store.bob, ui_store.products["gold"], source="manual")
     finally:

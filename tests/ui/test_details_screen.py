@@ -18,11 +18,9 @@ from details_helpers import (
 from sqlalchemy import insert
 from textual.widgets import Input, Static, TabbedContent
 
-import factories
-from conftest import EVIL_MARKUP_NAME, FIXED_NOW, UiStore, make_app, wait_ready
 from storeadmin.core.errors import Unavailable
+from storeadmin.data import open_sql_store
 from storeadmin.data.schema import OrderRow
-from storeadmin.data.sql_service import open_service
 from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
@@ -30,6 +28,8 @@ from storeadmin.screens.details_commands import DetailsCommands
 from storeadmin.widgets.metadata_form import MetadataRow
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.stats_header import StatsHeader
+from support import factories
+from support.ui import EVIL_MARKUP_NAME, FIXED_NOW, UiStore, make_app, open_test_service, wait_ready
 
 WHALE_ORDERS = 650
 """More than the 500-row cap, so paging must drop early rows."""
@@ -37,7 +37,7 @@ WHALE_ORDERS = 650
 
 def add_whale(url: str) -> int:
     """A customer with WHALE_ORDERS completed orders, bulk-inserted (one statement)."""
-    service = open_service(url, actor="setup")
+    service = open_sql_store(url, actor="setup")
     try:
         engine = service.engine
         whale = factories.customer(engine, "Whale", external_id="76561198000009999")
@@ -119,7 +119,7 @@ async def test_sparkline_hides_on_narrow_terminals(ui_store: UiStore) -> None:
 
 
 async def test_keys_one_to_five_switch_tabs_and_each_loads(ui_store: UiStore) -> None:
-    service = open_service(ui_store.url, actor="carol")
+    service = open_test_service(ui_store.url, actor="carol")
     try:
         service.ban_customer(ui_store.alice, reason="testing history")
     finally:
@@ -221,12 +221,13 @@ async def test_filter_orders_by_status_lists_only_that_status(ui_store: UiStore)
         assert table_of(pilot, "orders").row_count == 6
 
 
-async def test_r_reloads_header_and_active_tab(ui_store: UiStore) -> None:
+async def test_r_reloads_header_and_active_tab(sql_ui_store: UiStore) -> None:
+    ui_store = sql_ui_store
     app = make_app(ui_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await open_details(pilot, ui_store.alice, tab="orders")
         assert table_of(pilot, "orders").row_count == 6
-        service = open_service(ui_store.url, actor="setup")
+        service = open_sql_store(ui_store.url, actor="setup")
         try:
             factories.order(
                 service.engine, ui_store.alice, ui_store.products["vip"], total=1000, fees=0
@@ -286,14 +287,15 @@ async def test_palette_commands_run_screen_actions(ui_store: UiStore) -> None:
 
 
 @pytest.fixture
-def whale(ui_store: UiStore) -> int:
-    """A customer with 650 orders in the UI store."""
-    return add_whale(ui_store.url)
+def whale(sql_ui_store: UiStore) -> str:
+    """A customer with 650 orders in the UI store (SQL: seeded through the factories)."""
+    return str(add_whale(sql_ui_store.url))
 
 
 async def test_large_customer_pages_in_and_never_exceeds_500_rows(
-    ui_store: UiStore, whale: int
+    sql_ui_store: UiStore, whale: str
 ) -> None:
+    ui_store = sql_ui_store
     app = make_app(ui_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await open_details(pilot, whale, tab="orders")
@@ -325,33 +327,36 @@ async def test_large_customer_pages_in_and_never_exceeds_500_rows(
 
 
 @pytest.fixture
-def hostile(ui_store: UiStore) -> int:
+def hostile(sql_ui_store: UiStore) -> str:
     """The markup-named customer, with hostile metadata and a hostile command."""
-    service = open_service(ui_store.url, actor="setup")
+    service = open_sql_store(sql_ui_store.url, actor="setup")
     try:
         engine = service.engine
         factories.metadata(
             engine,
-            ui_store.evil,
+            sql_ui_store.evil,
             Note="[link=https://evil.example]click[/link] \x1b[31mred\x1b[0m",
         )
-        item = factories.item(engine, ui_store.evil, ui_store.products["vip"], source="manual")
+        item = factories.item(
+            engine, sql_ui_store.evil, sql_ui_store.products["vip"], source="manual"
+        )
         factories.command_attempt(
             engine,
             item,
-            ui_store.servers[0],
+            sql_ui_store.servers[0],
             command="say [b]hi[/b] \x1b]0;owned\x07 {steam_id}",
             status="failed",
             error="[red]boom[/red]",
         )
     finally:
         service.close()
-    return ui_store.evil
+    return sql_ui_store.evil
 
 
 async def test_markup_and_escape_sequences_render_literally(
-    ui_store: UiStore, hostile: int
+    sql_ui_store: UiStore, hostile: str
 ) -> None:
+    ui_store = sql_ui_store
     app = make_app(ui_store.url)
     async with app.run_test(size=SIZE) as pilot:
         await open_details(pilot, hostile)

@@ -8,9 +8,9 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from conftest import FIXED_NOW
 from storeadmin.core.models import MetadataField
 from storeadmin.widgets.metadata_form import MetadataForm, MetadataRow
+from support.ui import FIXED_NOW
 
 FIELDS = (
     MetadataField("DiscordID", "123456789012345678"),

@@ -9,16 +9,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from conftest import (
-    ESCAPE_NAME,
-    EVIL_MARKUP_NAME,
-    FIXED_NOW,
-    UiStore,
-    make_app,
-    service_factory,
-    wait_for_text,
-    wait_ready,
-)
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.errors import Unavailable
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform, StoreInfo
@@ -28,6 +18,16 @@ from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.help import HelpScreen
 from storeadmin.screens.startup import ConnectErrorScreen
 from storeadmin.widgets.search_results import SearchResults
+from support.ui import (
+    ESCAPE_NAME,
+    EVIL_MARKUP_NAME,
+    FIXED_NOW,
+    UiStore,
+    make_app,
+    service_factory,
+    wait_for_text,
+    wait_ready,
+)
 
 SIZE = (120, 40)
 
@@ -291,7 +291,7 @@ class FlakyService:
         self.failing = False
 
     def store_info(self) -> StoreInfo:
-        return StoreInfo(name="Fake", currency="USD", database="fake://", customers=1)
+        return StoreInfo(name="Fake", currency="USD", location="fake://", customers=1)
 
     def search_customers(
         self, query: str, *, limit: int = 50, cursor: str | None = None
@@ -331,7 +331,7 @@ def failing_factory(error: Exception) -> Callable[[], object]:
 async def test_connect_failure_shows_the_error_view_and_quits_cleanly() -> None:
     app = StoreAdminApp(
         failing_factory(Unavailable("cannot open the database at db.example:5432: refused")),  # type: ignore[arg-type]
-        database_label="postgresql://admin:***@db.example/store",
+        location_label="postgresql://admin:***@db.example/store",
     )
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import storeadmin.core
 
@@ -28,3 +29,19 @@ def test_every_core_module_is_framework_free() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_layer_contracts_hold() -> None:
+    """The import contracts in pyproject.toml (import-linter): core is framework-free, the
+    UI knows only the protocol, backends never import the UI, the CLI or the config."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports; raise SystemExit(lint_imports())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -1,7 +1,7 @@
 """The ``storeadmin`` command: the TUI by default, headless subcommands for scripts.
 
 Exit codes: 0 ok (also "already done"), 2 invalid input or unknown ID,
-3 conflict (someone else changed it), 4 database unavailable, 130 interrupted.
+3 conflict (someone else changed it), 4 store unavailable, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from storeadmin import __version__
 from storeadmin.cli import customers, db, demo, products
 from storeadmin.cli.common import fail, run_handler
-from storeadmin.config import ConfigError, Settings, resolve_admin, resolve_database
+from storeadmin.config import ConfigError, Settings, resolve_admin, resolve_location
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,10 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
             "Without a subcommand, opens the terminal UI."
         ),
         epilog=(
-            "Database: --db URL, else $STOREADMIN_DB, else `database` in the config file, "
-            "else an embedded SQLite store. PostgreSQL: postgresql://user@host/db "
-            "(keep the password in ~/.pgpass). Exit codes: 0 ok, 2 invalid input, "
-            "3 conflict, 4 database unavailable."
+            "Store: --store/--db LOCATION, else $STOREADMIN_STORE or $STOREADMIN_DB, else "
+            "`store` in the config file, else an embedded SQLite store. A location is a "
+            "SQLite file, postgresql://user@host/db (keep the password in ~/.pgpass) or "
+            "paynow://STORE_ID (API key in $PAYNOW_API_KEY). Exit codes: 0 ok, "
+            "2 invalid input, 3 conflict, 4 store unavailable."
         ),
     )
     parser.add_argument("--version", action="version", version=f"storeadmin {__version__}")
@@ -40,12 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """--db / --demo / --admin, accepted before or after a subcommand."""
+    """--store / --db / --demo / --admin, accepted before or after a subcommand."""
     parser.add_argument(
+        "--store",
         "--db",
-        metavar="URL",
+        dest="store",
+        metavar="LOCATION",
         default=argparse.SUPPRESS,
-        help="database URL or SQLite file path (default: $STOREADMIN_DB or the embedded store)",
+        help="SQLite file, sqlite:///PATH, postgresql://… or paynow://STORE_ID "
+        "(default: $STOREADMIN_STORE, $STOREADMIN_DB or the embedded store)",
     )
     parser.add_argument(
         "--demo",
@@ -62,11 +66,14 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """Resolve database and admin from the parsed arguments and the environment."""
+    """Resolve the store location and admin from the arguments and the environment."""
     demo_flag = bool(getattr(args, "demo", False))
-    database = resolve_database(getattr(args, "db", None), demo=demo_flag)
+    named = getattr(args, "store", None)
     return Settings(
-        database=database, admin=resolve_admin(getattr(args, "admin", None)), demo=demo_flag
+        location=resolve_location(named, demo=demo_flag),
+        admin=resolve_admin(getattr(args, "admin", None)),
+        demo=demo_flag,
+        explicit=named is not None or demo_flag,
     )
 
 

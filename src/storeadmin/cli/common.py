@@ -8,12 +8,20 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from storeadmin.config import Settings, missing_store, missing_store_message
-from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound, StoreError, Unavailable
+from storeadmin.config import Settings
+from storeadmin.core.errors import (
+    AlreadyDone,
+    Conflict,
+    Invalid,
+    NotFound,
+    StoreError,
+    Unavailable,
+    Unsupported,
+)
 from storeadmin.core.text import display_safe
 
 if TYPE_CHECKING:
-    from storeadmin.data.sql_service import SqlStoreService
+    from storeadmin.core.service import StoreService
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -29,16 +37,13 @@ def fail(message: str, code: int) -> int:
     return code
 
 
-def open_store(settings: Settings, *, auto_upgrade_shared: bool = False) -> SqlStoreService:
-    """Open the configured store (raises Unavailable with a clear line)."""
-    from storeadmin.data.sql_service import open_service
+def open_store(settings: Settings) -> StoreService:
+    """Open the configured store (raises a StoreError with one clear line)."""
+    from storeadmin import stores
 
-    missing = missing_store(settings.database)
-    if missing is not None:
-        raise NotFound(missing_store_message(missing))
-    return open_service(
-        settings.database, actor=settings.admin, auto_upgrade_shared=auto_upgrade_shared
-    )
+    location = stores.parse_location(settings.location)
+    stores.check_exists(location, created_on_first_use=settings.created_on_first_use)
+    return stores.open_store(location, actor=settings.admin)
 
 
 def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:
@@ -51,7 +56,7 @@ def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) 
             file=sys.stderr,
         )
         return EXIT_OK
-    except (Invalid, NotFound) as error:
+    except (Invalid, NotFound, Unsupported) as error:
         return fail(str(error), EXIT_INVALID)
     except Conflict as error:
         return fail(str(error), EXIT_CONFLICT)
@@ -66,7 +71,7 @@ def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) 
 
 
 def print_json(data: Any) -> None:
-    """Write ``data`` as JSON to stdout (datetimes as ISO 8601, Money as minor units)."""
+    """Write ``data`` as JSON to stdout (datetimes as ISO 8601, Money as minor units, IDs as strings)."""
     from storeadmin.cli.jsonable import to_jsonable
 
     # ASCII escapes keep C1 controls and bidi overrides from data off the terminal.

@@ -128,7 +128,7 @@ def _register_metadata(actions: Any) -> None:
 # ---------------------------------------------------------------- customer record
 
 
-def _print_customer(service: StoreService, customer_id: int, args: argparse.Namespace) -> None:
+def _print_customer(service: StoreService, customer_id: str, args: argparse.Namespace) -> None:
     """The customer as it is now (JSON object or labelled lines)."""
     customer = service.get_customer(customer_id).customer
     if args.json:
@@ -340,6 +340,7 @@ def _assign(args: argparse.Namespace, settings: Settings) -> int:
     customer_id = parse_id(args.customer)
     expires = parse_when_arg(args.expires, "--expires")
     with store(settings) as service:
+        service.get_customer(customer_id)  # an unknown customer first: the ID is the likelier typo
         product = find_product(service.list_products(), args.product)
         server_ids = (
             find_servers(service.list_game_servers(), args.servers) if args.servers else None
@@ -376,18 +377,16 @@ def _warn_unresolved(attempts: Any) -> None:
             )
 
 
-def _find_item(service: StoreService, customer_id: int, item_id: int) -> InventoryItem:
+def _find_item(service: StoreService, customer_id: str, item_id: str) -> InventoryItem:
     """The customer's item ``item_id`` (NotFound when it is someone else's or missing)."""
     service.get_customer(customer_id)
-    cursor: str | None = None
-    while True:
-        page = service.list_inventory(customer_id, limit=200, cursor=cursor)
-        for item in page.items:
-            if item.id == item_id:
-                return item
-        if page.next_cursor is None:
-            raise NotFound(f"customer {customer_id} has no inventory item {item_id}")
-        cursor = page.next_cursor
+    try:
+        item = service.get_item(item_id)
+    except NotFound:
+        item = None
+    if item is None or item.customer_id != customer_id:
+        raise NotFound(f"customer {customer_id} has no inventory item {item_id}")
+    return item
 
 
 def _revoke(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,6 +27,9 @@ from storeadmin.core.validation import parse_when
 _DIGITS = re.compile(r"[0-9]{1,18}")
 """ASCII digits only: ``int()`` alone would accept ``'７'``, ``'1_0'`` and padding."""
 
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+"""What any store's ID looks like on a command line (the store decides if it exists)."""
+
 SHOW_PAGE = 20
 """Rows of each list ``customers show`` prints (the first page)."""
 
@@ -34,11 +37,16 @@ SHOW_PAGE = 20
 # ---------------------------------------------------------------- shared helpers
 
 
-def parse_id(text: str, what: str = "customer") -> int:
-    """A positive ASCII integer ID, or Invalid("customer ID must be a number")."""
-    if not _DIGITS.fullmatch(text):
-        raise Invalid({what: "must be a number"}, f"{what} ID must be a number (got {text!r})")
-    return int(text)
+def parse_id(text: str, what: str = "customer") -> str:
+    """An ID as the store spells it (opaque: a SQL number, a hosted store's flake).
+
+    Only its shape is checked here, so a typo fails with a clear line before any request.
+    """
+    value = text.strip()
+    if not _ID.fullmatch(value):
+        shown = render.safe(text, max_length=40)
+        raise Invalid({what: "not an ID"}, f"{what} ID {shown!r} is not an ID")
+    return value
 
 
 def parse_when_arg(text: str | None, option: str) -> datetime | None:
@@ -111,10 +119,9 @@ def profile_link(platform: Platform, external_id: str) -> str | None:
 def find_product(products: tuple[Product, ...], text: str) -> Product:
     """A product by ID, slug or exact name (case-insensitive)."""
     wanted = text.strip().casefold()
-    if wanted.isascii() and wanted.isdigit():
-        for product in products:
-            if product.id == int(wanted):
-                return product
+    for product in products:
+        if product.id.casefold() == wanted:
+            return product
     for attribute in ("slug", "name"):
         matches = [p for p in products if getattr(p, attribute).casefold() == wanted]
         if len(matches) == 1:
@@ -126,12 +133,12 @@ def find_product(products: tuple[Product, ...], text: str) -> Product:
     raise NotFound(f"no product with ID, slug or name {render.safe(text)!r}")
 
 
-def find_servers(servers: tuple[GameServer, ...], texts: list[str]) -> list[int]:
+def find_servers(servers: tuple[GameServer, ...], texts: list[str]) -> list[str]:
     """Game server IDs from IDs or names (case-insensitive)."""
-    found: list[int] = []
+    found: list[str] = []
     for text in texts:
         wanted = text.strip().casefold()
-        match = [s for s in servers if str(s.id) == wanted] or [
+        match = [s for s in servers if s.id.casefold() == wanted] or [
             s for s in servers if s.name.casefold() == wanted
         ]
         if len(match) != 1:

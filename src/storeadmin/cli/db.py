@@ -1,4 +1,7 @@
-"""``storeadmin db upgrade|current``: deliberate schema migrations for shared databases."""
+"""``storeadmin db upgrade|current``: deliberate schema migrations of a SQL store.
+
+These belong to the SQL backend: on any other location they refuse (exit 2).
+"""
 
 from __future__ import annotations
 
@@ -11,21 +14,39 @@ from storeadmin.config import Settings
 
 def register(subcommands: Any) -> None:
     """Add the ``db`` command group."""
-    parser = subcommands.add_parser("db", help="database schema: upgrade, current")
+    from storeadmin.cli import add_common_options
+
+    parser = subcommands.add_parser("db", help="SQL store schema: upgrade, current")
+    add_common_options(parser)
     actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    upgrade = actions.add_parser("upgrade", help="migrate the database to this build's schema")
+    upgrade = actions.add_parser(
+        "upgrade",
+        help="create the store, or migrate it to this build's schema",
+        description="Create an empty store at --db (a new SQLite file or an empty "
+        "PostgreSQL database), or migrate an existing one to this build's schema.",
+    )
+    add_common_options(upgrade)
     upgrade.add_argument("--no-backup", action="store_true", help="skip the SQLite backup copy")
     upgrade.set_defaults(handler=_upgrade)
     current = actions.add_parser(
         "current", help="show the schema revision and whether it is current"
     )
+    add_common_options(current)
     current.set_defaults(handler=_current)
 
 
 def _engine(settings: Settings) -> Any:
+    from storeadmin import stores
+    from storeadmin.core.errors import Invalid
     from storeadmin.data.engine import make_engine
 
-    return make_engine(settings.database)
+    location = stores.parse_location(settings.location)
+    if location.backend is not stores.Backend.SQL:
+        raise Invalid(
+            {"store": "not a SQL store"},
+            f"`storeadmin db` works on SQL stores only; {location.label} is not one",
+        )
+    return make_engine(location.text)
 
 
 def _upgrade(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,7 +17,7 @@ from storeadmin.cli.common import EXIT_OK
 from storeadmin.config import Settings, demo_database
 
 if TYPE_CHECKING:
-    from storeadmin.data.demo import DemoSummary
+    from storeadmin.demo import DemoSummary
 
 Progress = Callable[[str, int, int], None]
 
@@ -60,7 +60,7 @@ def register(subcommands: Any) -> None:
 
 
 def _customers(text: str) -> int:
-    from storeadmin.data.demo_rows import MIN_CUSTOMERS
+    from storeadmin.demo import MIN_CUSTOMERS
 
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -72,16 +72,23 @@ def _customers(text: str) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from storeadmin.data.demo import DEFAULT_DEMO_CUSTOMERS, build_demo_store
-    from storeadmin.data.engine import redact_url
+    from storeadmin import stores
+    from storeadmin.core.errors import Invalid
+    from storeadmin.demo import DEFAULT_DEMO_CUSTOMERS, build_demo_store
 
     # Only an explicit --db (or --demo) chooses the target: $STOREADMIN_DB or the config
     # file name the admin's real store, which is never the default here.
-    explicit = getattr(args, "db", None) is not None or settings.demo
-    target = settings.database if explicit else demo_database()
+    explicit = settings.explicit
+    target = settings.location if explicit else demo_database()
+    location = stores.parse_location(target)
+    if location.backend is not stores.Backend.SQL:
+        raise Invalid(
+            {"store": "not a SQL store"},
+            f"the demo store is built in a SQL store only; {location.label} is not one",
+        )
     customers = args.customers or DEFAULT_DEMO_CUSTOMERS
     print(
-        f"Building a demo store of {customers:,} customers (seed {args.seed}) in {redact_url(target)}"
+        f"Building a demo store of {customers:,} customers (seed {args.seed}) in {location.label}"
     )
     with _progress(sys.stdout.isatty()) as progress:
         summary = build_demo_store(

@@ -187,7 +187,7 @@ def _labelled(label: str, value: str) -> Text:
     return Text.assemble((f"{label}: ", "bold"), value)
 
 
-def inventory_table(items: Sequence[InventoryItem], servers: Mapping[int, str]) -> Table:
+def inventory_table(items: Sequence[InventoryItem], servers: Mapping[str, str]) -> Table:
     """Inventory items."""
     grid = table(
         "Item", "Product", "Type", "State", "Source", "Granted", "Expires", "Servers",
@@ -215,7 +215,7 @@ def inventory_table(items: Sequence[InventoryItem], servers: Mapping[int, str]) 
     return grid
 
 
-def server_names(ids: Iterable[int], servers: Mapping[int, str]) -> str:
+def server_names(ids: Iterable[str], servers: Mapping[str, str]) -> str:
     """Server names for IDs; an empty list means every server of the product."""
     names = [servers.get(server_id, f"#{server_id}") for server_id in ids]
     return ", ".join(names) if names else "all"

@@ -56,6 +56,17 @@ class Conflict(StoreError):
         self.changed_by = changed_by
         self.changed_at = changed_at
 
+    @classmethod
+    def stale(cls, changed_by: str | None, changed_at: datetime | None) -> Conflict:
+        """An edit made against an old version: the same words on every backend."""
+        if changed_by and changed_at is not None:
+            message = f"changed by {changed_by} at {changed_at:%Y-%m-%d %H:%M} UTC — reload"
+        elif changed_by:
+            message = f"changed by {changed_by} — reload"
+        else:
+            message = "changed by someone else — reload"
+        return cls(message, changed_by=changed_by, changed_at=changed_at)
+
 
 class AlreadyDone(StoreError):
     """The action had already happened (a revoked item, a replayed request): nothing changed."""
@@ -63,3 +74,7 @@ class AlreadyDone(StoreError):
 
 class Unavailable(StoreError):
     """The database cannot be reached, is read-only, full or locked; nothing was written."""
+
+
+class Unsupported(StoreError):
+    """This store cannot do that (a hosted store without the API for it); nothing changed."""

@@ -3,6 +3,12 @@
 Vocabulary follows the PayNow management API (MIT) where it has a word for a thing:
 order statuses, subscription statuses, command stages, delivery item states.
 Every datetime is timezone-aware UTC.
+
+IDs are opaque strings: the SQL store's are decimal integers, a hosted store's are
+64-bit flakes (``"411486491630370816"``) that a JSON double cannot hold exactly. The
+UI and the CLI pass them back unchanged and never do arithmetic on them. A
+``version`` is opaque too (a counter on SQL, a timestamp on a hosted store): it is
+read with a record and handed back to a write that must not overwrite a newer one.
 """
 
 from __future__ import annotations
@@ -87,11 +93,19 @@ class ItemSource(StrEnum):
 
 
 class CommandStatus(StrEnum):
-    """Delivery status of one command attempt."""
+    """Delivery status of one command attempt.
+
+    pending → delivered (handed to a game server, not yet acknowledged) → executed
+    (acknowledged); canceled when an admin unqueued it. The game-server protocol
+    reports no failures, so failed is derived: delivered too often or too long ago
+    without an acknowledgement (the rule is the store's, see ``FailureRule``).
+    """
 
     PENDING = "pending"
+    DELIVERED = "delivered"
     EXECUTED = "executed"
     FAILED = "failed"
+    CANCELED = "canceled"
 
 
 class TokenState(StrEnum):
@@ -119,6 +133,27 @@ class MatchKind(StrEnum):
     def is_exact(self) -> bool:
         """True for kinds that identify one customer unambiguously."""
         return self not in (MatchKind.NAME_PREFIX, MatchKind.NAME_SUBSTRING, MatchKind.NEWEST)
+
+
+class Feature(StrEnum):
+    """Optional abilities of a store. A backend that lacks one says so in ``StoreInfo``;
+    the UI hides or explains the action in one line instead of offering one that fails."""
+
+    LIST_TOKENS = "list tokens"
+    """Tokens can be listed (PayNow can only create one or invalidate all)."""
+    REVOKE_ONE_TOKEN = "revoke one token"
+    TOKEN_LABELS = "token labels and expiry"
+    AUDIT_LOG = "audit log"
+    """The store keeps the per-customer history itself (else a local journal does)."""
+    COMMAND_DELIVERY = "command delivery"
+    """Command attempts can be listed, resent and canceled."""
+    GAME_SERVER_ADMIN = "game server admin"
+    """Game servers can be added, given tokens and disabled here."""
+    SPEND_HISTORY = "spend history"
+    """Net spend per month, for the header's sparkline."""
+
+
+ALL_FEATURES: frozenset[Feature] = frozenset(Feature)
 
 
 # ---------------------------------------------------------------- catalogue
@@ -152,10 +187,38 @@ class BillingInterval:
 class GameServer:
     """A game server that polls the store for commands."""
 
-    id: int
+    id: str
     name: str
     game: str
     """``rust``, ``minecraft``, … (decides which ID placeholders make sense)."""
+    enabled: bool = True
+    linked_hostname: str | None = None
+    linked_platform: str | None = None
+    linked_version: str | None = None
+    linked_ip: str | None = None
+    linked_at: datetime | None = None
+    last_poll_at: datetime | None = None
+    pending: int = 0
+    """Attempts queued for it and not yet acknowledged or canceled."""
+    oldest_pending_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedServerToken:
+    """A game server's new token: the secret is shown once; only its hash is stored."""
+
+    server: GameServer
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StuckDeliveries:
+    """What an admin should look at: attempts waiting too long, online-only attempts
+    whose player has not been seen lately, and servers that stopped polling."""
+
+    waiting: tuple[CommandAttempt, ...]
+    player_unseen: tuple[CommandAttempt, ...]
+    silent_servers: tuple[GameServer, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +228,7 @@ class ProductCommand:
     stage: CommandStage
     content: str
     """Template with placeholders such as ``{steam_id}`` or ``{username}``."""
-    server_ids: tuple[int, ...]
+    server_ids: tuple[str, ...]
     """Game servers the command runs on; empty means every server of the product."""
     online_only: bool = False
 
@@ -174,7 +237,7 @@ class ProductCommand:
 class Product:
     """A catalogue entry."""
 
-    id: int
+    id: str
     name: str
     slug: str
     type: ProductType
@@ -183,7 +246,7 @@ class Product:
     """Billing interval of a subscription product."""
     duration_days: int | None
     """How long a granted item lasts; None means it never expires."""
-    server_ids: tuple[int, ...]
+    server_ids: tuple[str, ...]
     """Game servers the product applies to."""
     commands: tuple[ProductCommand, ...] = ()
 
@@ -213,13 +276,14 @@ class Ban:
 class Customer:
     """A store customer; ``version`` guards edits against lost updates."""
 
-    id: int
+    id: str
     username: str
     platform: Platform
     external_id: str
     """Canonical platform ID: SteamID64, lowercase dashed UUID, XUID, …"""
     first_seen: datetime
-    version: int
+    version: str
+    """Opaque: hand it back as ``expected_version`` of an edit."""
     ban: Ban | None = None
     """The ban in force, if any (expired and lifted bans are not here)."""
     updated_at: datetime | None = None
@@ -250,7 +314,7 @@ class CustomerStats:
 class CustomerSummary:
     """One search result row."""
 
-    id: int
+    id: str
     username: str
     platform: Platform
     external_id: str
@@ -291,8 +355,8 @@ class MetadataField:
 class CustomerToken:
     """A customer access token; only its hash is stored, ``prefix`` is for recognition."""
 
-    id: int
-    customer_id: int
+    id: str
+    customer_id: str
     label: str
     prefix: str
     created_at: datetime
@@ -325,19 +389,19 @@ class CreatedToken:
 class InventoryItem:
     """A product a customer owns or owned (PayNow "delivery item")."""
 
-    id: int
-    customer_id: int
-    product_id: int
+    id: str
+    customer_id: str
+    product_id: str
     product_name: str
     product_type: ProductType
     state: ItemState
     source: ItemSource
-    order_id: int | None
+    order_id: str | None
     granted_by: str | None
     """Admin who granted a manual item."""
     granted_at: datetime
     expires_at: datetime | None
-    server_ids: tuple[int, ...] = ()
+    server_ids: tuple[str, ...] = ()
     revoked_at: datetime | None = None
     revoked_by: str | None = None
     revoke_reason: str | None = None
@@ -352,9 +416,9 @@ class InventoryItem:
 class CommandAttempt:
     """One command queued for a game server, with placeholders filled."""
 
-    id: int
-    item_id: int
-    server_id: int
+    id: str
+    item_id: str
+    server_id: str
     server_name: str
     stage: CommandStage
     command: str
@@ -363,13 +427,27 @@ class CommandAttempt:
     queued_at: datetime
     executed_at: datetime | None = None
     error: str | None = None
+    customer_id: str | None = None
+    delivered_count: int = 0
+    """How many times a game server was handed this attempt (duplicates stay visible)."""
+    last_delivered_at: datetime | None = None
+    executed_by_ip: str | None = None
+    unqueued_at: datetime | None = None
+    """When an admin canceled it (PayNow ``unqueued_at``)."""
+    rerun: bool = False
+    """A resend of an earlier attempt (PayNow ``rerun``)."""
+
+    @property
+    def can_cancel(self) -> bool:
+        """Only an attempt no game server has acknowledged can be unqueued."""
+        return self.status in (CommandStatus.PENDING, CommandStatus.DELIVERED, CommandStatus.FAILED)
 
 
 @dataclass(frozen=True, slots=True)
 class CommandPreview:
     """A command that an action would queue, rendered for the confirmation screen."""
 
-    server_id: int
+    server_id: str
     server_name: str
     stage: CommandStage
     command: str
@@ -385,8 +463,8 @@ class CommandPreview:
 class Order:
     """An order as listed in the Orders tab, with its money breakdown."""
 
-    id: int
-    customer_id: int
+    id: str
+    customer_id: str
     status: OrderStatus
     products: str
     """Product names of its lines, comma-separated."""
@@ -399,15 +477,15 @@ class Order:
     gateway: str
     created_at: datetime
     completed_at: datetime | None = None
-    subscription_id: int | None = None
+    subscription_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """One line of an order."""
 
-    id: int
-    product_id: int
+    id: str
+    product_id: str
     product_name: str
     quantity: int
     unit_price: Money
@@ -426,9 +504,9 @@ class OrderDetails:
 class Subscription:
     """A recurring purchase."""
 
-    id: int
-    customer_id: int
-    product_id: int
+    id: str
+    customer_id: str
+    product_id: str
     product_name: str
     amount: Money
     interval: BillingInterval
@@ -457,14 +535,14 @@ class SubscriptionDetails:
 class AuditEntry:
     """One admin action: who, when, what, before and after."""
 
-    id: int
+    id: str
     at: datetime
     actor: str
     action: str
     """Dotted verb such as ``customer.edit``, ``item.revoke``, ``token.create``."""
     target_type: str
     target_id: str
-    customer_id: int | None
+    customer_id: str | None
     before: Mapping[str, object] | None = None
     after: Mapping[str, object] | None = None
     reason: str | None = None
@@ -494,7 +572,12 @@ class StoreInfo:
 
     name: str
     currency: str
-    database: str
-    """The database URL with any password removed."""
-    customers: int = 0
+    location: str
+    """Where the store is, as the user named it, with any password removed."""
+    customers: int | None = 0
+    """None when the backend cannot count them cheaply."""
     extra: Mapping[str, str] = field(default_factory=dict)
+    features: frozenset[Feature] = field(default_factory=lambda: ALL_FEATURES)
+    """What this store can do; the UI and the CLI offer nothing else."""
+    kind: str = "database"
+    """What the store is, in the words an error about it uses ("database", "PayNow")."""

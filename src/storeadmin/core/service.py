@@ -1,21 +1,26 @@
 """The one interface the UI and the CLI use to read and change a store.
 
-``storeadmin.data.SqlStoreService`` implements it over SQLAlchemy; a hosted store's
-HTTP API could implement it too without touching a screen. Every method may raise
+``storeadmin.stores.open_store`` opens one from a location: ``storeadmin.data``
+implements it over SQLAlchemy (SQLite, PostgreSQL), ``storeadmin.paynow`` over a
+hosted store's Management API, and ``tests/support/memory_store.py`` in memory — the
+protocol's executable documentation. Every method may raise
 ``storeadmin.core.errors.StoreError`` subclasses and nothing else. Methods block:
-the UI calls them from thread workers only.
+the UI calls them from thread workers only. IDs and versions are opaque strings
+(see ``storeadmin.core.models``). A method behind a ``Feature`` the store's
+``StoreInfo.features`` lacks raises ``Unsupported``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from storeadmin.core.models import (
     AuditEntry,
     CommandAttempt,
     CommandPreview,
+    CreatedServerToken,
     CreatedToken,
     Customer,
     CustomerDetails,
@@ -32,6 +37,7 @@ from storeadmin.core.models import (
     Platform,
     Product,
     StoreInfo,
+    StuckDeliveries,
     Subscription,
     SubscriptionDetails,
     SubscriptionStatus,
@@ -64,13 +70,17 @@ class StoreService(Protocol):
         """
         ...
 
-    def get_customer(self, customer_id: int) -> CustomerDetails:
+    def get_customer(self, customer_id: str) -> CustomerDetails:
         """The customer with the stats header figures."""
+        ...
+
+    def get_customer_summary(self, customer_id: str) -> CustomerSummary:
+        """The customer's search-result row (``matched_by`` is CUSTOMER_ID)."""
         ...
 
     def list_inventory(
         self,
-        customer_id: int,
+        customer_id: str,
         *,
         state: ItemState | None = None,
         limit: int = DEFAULT_PAGE,
@@ -79,13 +89,23 @@ class StoreService(Protocol):
         """Items newest first, optionally of one state."""
         ...
 
-    def list_command_attempts(self, item_id: int) -> tuple[CommandAttempt, ...]:
+    def get_item(self, item_id: str) -> InventoryItem:
+        """One inventory item, whoever owns it."""
+        ...
+
+    def list_command_attempts(self, item_id: str) -> tuple[CommandAttempt, ...]:
         """Every command attempt of an item, oldest first."""
+        ...
+
+    def list_customer_commands(
+        self, customer_id: str, *, item_id: str | None = None
+    ) -> tuple[CommandAttempt, ...]:
+        """Every command attempt of a customer (or of one of their items), newest first."""
         ...
 
     def list_orders(
         self,
-        customer_id: int,
+        customer_id: str,
         *,
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE,
@@ -94,13 +114,13 @@ class StoreService(Protocol):
         """Orders newest first, optionally of one status."""
         ...
 
-    def get_order(self, order_id: int) -> OrderDetails:
+    def get_order(self, order_id: str) -> OrderDetails:
         """One order with its lines."""
         ...
 
     def list_subscriptions(
         self,
-        customer_id: int,
+        customer_id: str,
         *,
         status: SubscriptionStatus | None = None,
         limit: int = DEFAULT_PAGE,
@@ -109,21 +129,21 @@ class StoreService(Protocol):
         """Subscriptions newest first, optionally of one status."""
         ...
 
-    def get_subscription(self, subscription_id: int) -> SubscriptionDetails:
+    def get_subscription(self, subscription_id: str) -> SubscriptionDetails:
         """One subscription with its payments."""
         ...
 
-    def get_metadata(self, customer_id: int) -> tuple[MetadataField, ...]:
+    def get_metadata(self, customer_id: str) -> tuple[MetadataField, ...]:
         """The customer's metadata, in key order."""
         ...
 
     def list_audit(
-        self, customer_id: int, *, limit: int = DEFAULT_PAGE, cursor: str | None = None
+        self, customer_id: str, *, limit: int = DEFAULT_PAGE, cursor: str | None = None
     ) -> Page[AuditEntry]:
         """The customer's audit entries, newest first."""
         ...
 
-    def list_tokens(self, customer_id: int) -> tuple[CustomerToken, ...]:
+    def list_tokens(self, customer_id: str) -> tuple[CustomerToken, ...]:
         """The customer's tokens, newest first."""
         ...
 
@@ -136,7 +156,7 @@ class StoreService(Protocol):
         ...
 
     def preview_assign(
-        self, customer_id: int, product_id: int, server_ids: Sequence[int] | None = None
+        self, customer_id: str, product_id: str, server_ids: Sequence[str] | None = None
     ) -> tuple[CommandPreview, ...]:
         """The on_purchase commands that assigning the product would queue."""
         ...
@@ -146,9 +166,9 @@ class StoreService(Protocol):
 
     def edit_customer(
         self,
-        customer_id: int,
+        customer_id: str,
         *,
-        expected_version: int,
+        expected_version: str,
         username: str | None = None,
         platform: Platform | None = None,
         external_id: str | None = None,
@@ -162,7 +182,7 @@ class StoreService(Protocol):
 
     def ban_customer(
         self,
-        customer_id: int,
+        customer_id: str,
         *,
         reason: str,
         until: datetime | None = None,
@@ -171,40 +191,40 @@ class StoreService(Protocol):
         """Ban the customer (AlreadyDone if a ban is already in force)."""
         ...
 
-    def unban_customer(self, customer_id: int, *, request_id: str | None = None) -> Customer:
+    def unban_customer(self, customer_id: str, *, request_id: str | None = None) -> Customer:
         """Lift the ban in force (AlreadyDone if there is none)."""
         ...
 
     def create_token(
-        self, customer_id: int, *, label: str, expires_at: datetime | None = None
+        self, customer_id: str, *, label: str, expires_at: datetime | None = None
     ) -> CreatedToken:
         """Create a token; the secret is returned once and only its hash is stored."""
         ...
 
-    def revoke_token(self, customer_id: int, token_id: int) -> CustomerToken:
+    def revoke_token(self, customer_id: str, token_id: str) -> CustomerToken:
         """Revoke one token (AlreadyDone if it was revoked)."""
         ...
 
-    def revoke_all_tokens(self, customer_id: int) -> int:
+    def revoke_all_tokens(self, customer_id: str) -> int:
         """Revoke every active token; returns how many were revoked."""
         ...
 
     def replace_metadata(
         self,
-        customer_id: int,
+        customer_id: str,
         fields: Sequence[MetadataField],
         *,
-        expected_version: int | None = None,
+        expected_version: str | None = None,
     ) -> tuple[MetadataField, ...]:
         """Replace the whole metadata map; rows with empty key and value are dropped."""
         ...
 
     def assign_product(
         self,
-        customer_id: int,
-        product_id: int,
+        customer_id: str,
+        product_id: str,
         *,
-        server_ids: Sequence[int] | None = None,
+        server_ids: Sequence[str] | None = None,
         expires_at: datetime | None = None,
         request_id: str | None = None,
     ) -> InventoryItem:
@@ -212,9 +232,39 @@ class StoreService(Protocol):
         ...
 
     def revoke_item(
-        self, item_id: int, *, reason: str, request_id: str | None = None
+        self, item_id: str, *, reason: str, request_id: str | None = None
     ) -> InventoryItem:
         """Revoke an active item and queue its on_expire commands (AlreadyDone otherwise)."""
+        ...
+
+    # ------------------------------------------------------------ delivery
+    # Behind Feature.COMMAND_DELIVERY; audited like every other write.
+
+    def resend_command(self, attempt_id: str, *, server_id: str | None = None) -> CommandAttempt:
+        """Queue the same command again as a new attempt (``rerun``), on its server or another."""
+        ...
+
+    def cancel_command(self, attempt_id: str) -> CommandAttempt:
+        """Unqueue an attempt no game server has acknowledged (AlreadyDone otherwise)."""
+        ...
+
+    def list_stuck_deliveries(
+        self, *, waiting_longer_than: timedelta, player_unseen_for: timedelta
+    ) -> StuckDeliveries:
+        """Attempts pending or delivered longer than the first, online-only attempts whose
+        player was not seen within the second, and servers silent that long."""
+        ...
+
+    def add_game_server(self, name: str, *, game: str) -> GameServer:
+        """A new, enabled game server without a token yet (Feature.GAME_SERVER_ADMIN)."""
+        ...
+
+    def issue_server_token(self, server_id: str) -> CreatedServerToken:
+        """A new token for the server; the previous one stops working at once."""
+        ...
+
+    def disable_game_server(self, server_id: str) -> GameServer:
+        """Refuse the server's polls from now on (AlreadyDone if it was disabled)."""
         ...
 
     def close(self) -> None:

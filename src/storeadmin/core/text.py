@@ -9,6 +9,8 @@ is *not* this module's concern: the UI never parses data as markup, so
 
 from __future__ import annotations
 
+import re
+
 REPLACEMENT = "\ufffd"
 """Shown in place of invisible characters that could reorder or hide text."""
 ELLIPSIS = "…"
@@ -62,3 +64,19 @@ def display_safe(text: str, *, max_length: int | None = None) -> str:
 def single_line(text: str, max_length: int | None = None) -> str:
     """Same as :func:`display_safe`: one visible line (newlines become ``␊``)."""
     return display_safe(text, max_length=max_length)
+
+
+_URL_CREDENTIALS = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*:/*[^/@:\s]*):[^/@\s]*@", re.IGNORECASE)
+_BARE_CREDENTIALS = re.compile(r"(?P<head>(?:^|(?<=[\s=]))[^/@:\s]+):[^/@\s]*@")
+_KEYWORD_SECRET = re.compile(
+    r"(?P<head>(?:password|passwd|pwd|api[_-]?key|token)\s*[=:]\s*)\S+", re.I
+)
+
+
+def redact_credentials(text: str) -> str:
+    """``text`` with anything shaped like a password masked: ``user:pw@`` in a URL of any
+    shape (``postgresql:/u:pw@h`` too), ``password=…``, ``api_key=…``. A backstop for
+    every message that names a store location."""
+    text = _URL_CREDENTIALS.sub(r"\g<head>:***@", text)
+    text = _BARE_CREDENTIALS.sub(r"\g<head>:***@", text)
+    return _KEYWORD_SECRET.sub(r"\g<head>***", text)

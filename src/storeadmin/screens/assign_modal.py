@@ -160,8 +160,8 @@ class AssignProductModal(ActionModal[InventoryItem]):
     class PreviewLoaded(Message):
         """The store rendered the commands for this product and these servers."""
 
-        product_id: int
-        server_ids: tuple[int, ...]
+        product_id: str
+        server_ids: tuple[str, ...]
         previews: tuple[CommandPreview, ...]
 
     def __init__(
@@ -339,7 +339,7 @@ class AssignProductModal(ActionModal[InventoryItem]):
         group="preview",
         name="previewing commands",
     )
-    def _preview(self, service: StoreService, product_id: int, server_ids: tuple[int, ...]) -> None:
+    def _preview(self, service: StoreService, product_id: str, server_ids: tuple[str, ...]) -> None:
         """Worker: ask the store for the exact commands (never touches widgets)."""
         previews = service.preview_assign(self.customer.id, product_id, server_ids)
         if not get_current_worker().is_cancelled:

@@ -84,7 +84,7 @@ class CustomerDetailsScreen(DetailsActions):
 
         details: CustomerDetails
 
-    def __init__(self, customer_id: int, *, initial_tab: str = "inventory") -> None:
+    def __init__(self, customer_id: str, *, initial_tab: str = "inventory") -> None:
         super().__init__()
         self.customer_id = customer_id
         self.initial_tab = initial_tab if initial_tab in TAB_IDS else "inventory"

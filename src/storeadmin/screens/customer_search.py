@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
+from storeadmin.core.models import CustomerSummary, Page, StoreInfo
 from storeadmin.core.text import display_safe
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.widgets.chrome import RecomposingFooter
@@ -118,7 +118,7 @@ class CustomerSearchScreen(Screen[None]):
     def _connecting_text(app: StoreAdminApp) -> str:
         if getattr(app, "demo", False):
             return "Opening the demo store (the first run builds it, about 10 s)…"
-        return f"Connecting to {getattr(app, 'database_label', 'the database')}…"
+        return f"Connecting to {getattr(app, 'location_label', 'the store')}…"
 
     def on_mount(self) -> None:
         """Typing starts in the search field."""
@@ -276,9 +276,9 @@ class CustomerSearchScreen(Screen[None]):
     @on(SearchResults.RowSelected, "#results")
     def _row_selected(self, event: SearchResults.RowSelected) -> None:
         event.stop()
-        self._open(int(str(event.row_key.value)))
+        self._open(str(event.row_key.value))
 
-    def _open(self, customer_id: int) -> None:
+    def _open(self, customer_id: str) -> None:
         app: StoreAdminApp = self.app  # type: ignore[assignment]
         try:
             app.open_customer(customer_id)
@@ -297,12 +297,8 @@ class CustomerSearchScreen(Screen[None]):
     @work(
         thread=True, exclusive=True, exit_on_error=False, group="search-refresh", name="refreshing"
     )
-    def _refresh_customer(self, service: StoreService, customer_id: int) -> None:
-        page = service.search_customers(str(customer_id), limit=5)
-        for summary in page.items:
-            if summary.id == customer_id and summary.matched_by is MatchKind.CUSTOMER_ID:
-                self.post_message(self.CustomerRefreshed(summary))
-                return
+    def _refresh_customer(self, service: StoreService, customer_id: str) -> None:
+        self.post_message(self.CustomerRefreshed(service.get_customer_summary(customer_id)))
 
     @on(CustomerRefreshed)
     def _customer_refreshed(self, message: CustomerRefreshed) -> None:

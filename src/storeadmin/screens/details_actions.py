@@ -67,7 +67,7 @@ class DetailsActions(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
 
-    customer_id: int
+    customer_id: str
     details: CustomerDetails | None
 
     @dataclass

@@ -35,7 +35,7 @@ class OrderModal(DetailModal):
 
     GROUP: ClassVar[str] = "order"
 
-    def __init__(self, order_id: int) -> None:
+    def __init__(self, order_id: str) -> None:
         super().__init__()
         self.order_id = order_id
 

@@ -42,7 +42,7 @@ class SearchCommands(Provider):
         app: Any = self.app
         wanted = _OPEN_ID.fullmatch(query)
         if wanted is not None:
-            customer_id = int(wanted.group(1))
+            customer_id = wanted.group(1)
             yield Hit(
                 1.0,
                 f"Open customer {customer_id}",

@@ -45,21 +45,23 @@ class ConnectErrorScreen(Screen[None]):
     }
     """
 
-    def __init__(self, reason: str, database_label: str) -> None:
+    def __init__(self, reason: str, location_label: str, hint: str) -> None:
         super().__init__()
         self.reason = reason
         """One safe, password-free line saying why."""
-        self.database_label = database_label
+        self.location_label = location_label
+        self.hint = hint
+        """What to check, in the backend's words."""
 
     def compose(self) -> ComposeResult:
         """Header, the reason in a box, footer."""
         yield Header()
         with Vertical(id="connect-error"):
-            yield Static(Text(f"Cannot open {self.database_label}"), id="connect-error-title")
+            yield Static(Text(f"Cannot open {self.location_label}"), id="connect-error-title")
             yield Static(Text(self.reason), id="connect-error-reason")
             yield Static(
                 Text(
-                    "Check the URL (--db URL or $STOREADMIN_DB) and that the server is up.\n"
+                    f"{self.hint}\n"
                     "Try the demo store with: storeadmin --demo\n"
                     "Press r to retry, q to quit."
                 ),

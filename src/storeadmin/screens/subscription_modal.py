@@ -30,7 +30,7 @@ class SubscriptionModal(DetailModal):
 
     GROUP: ClassVar[str] = "subscription"
 
-    def __init__(self, subscription_id: int) -> None:
+    def __init__(self, subscription_id: str) -> None:
         super().__init__()
         self.subscription_id = subscription_id
 

@@ -215,7 +215,7 @@ class TokensModal(Dialog[bool]):
             partial(self._revoke_answered, token.id, label),
         )
 
-    def _revoke_answered(self, token_id: int, label: str, yes: bool | None) -> None:
+    def _revoke_answered(self, token_id: str, label: str, yes: bool | None) -> None:
         if not yes:
             return
         customer_id = self.customer.id

@@ -64,7 +64,7 @@ class MetadataTab(Vertical):
 
         error: StoreError
 
-    def __init__(self, customer_id: int, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, customer_id: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.customer_id = customer_id
         self.loaded = False

@@ -89,10 +89,9 @@ class SearchResults(PagedTable):
         self._add_columns()
         super().show_first_page(rows, has_more=has_more)
 
-    def selected_customer_id(self) -> int | None:
+    def selected_customer_id(self) -> str | None:
         """The customer under the cursor, if any."""
-        key = self.selected_key()
-        return None if key is None else int(key)
+        return self.selected_key()
 
     def refresh_customer(self, summary: CustomerSummary) -> None:
         """Update a shown row (badges may change after a ban, say), if it is loaded."""

@@ -96,7 +96,7 @@ class PagedTab(Vertical, Generic[T]):
             """The tab whose row was chosen."""
             return self.tab
 
-    def __init__(self, customer_id: int, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, customer_id: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.customer_id = customer_id
         self.loaded = False

@@ -1,0 +1,1 @@
+"""Helpers shared by every test package, imported by name (``from support import …``)."""
