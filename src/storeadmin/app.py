@@ -244,7 +244,7 @@ class StoreAdminApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of every screen."""
-        from storeadmin.screens.help import HelpScreen
+        from storeadmin.screens.modals.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -314,7 +314,8 @@ def run_app(settings: Settings) -> int:
         location = stores.parse_location(settings.location)
         stores.check_exists(location, created_on_first_use=settings.created_on_first_use)
     except StoreError as error:
-        print(f"storeadmin: {display_safe(str(error), max_length=500)}", file=sys.stderr)
+        shown = display_safe(redact_credentials(str(error)), max_length=500)
+        print(f"storeadmin: {shown}", file=sys.stderr)
         return EXIT_INVALID
     app.run()
     return app.return_code or 0

@@ -18,7 +18,7 @@ from storeadmin.core.errors import (
     Unavailable,
     Unsupported,
 )
-from storeadmin.core.text import display_safe
+from storeadmin.core.text import display_safe, redact_credentials
 
 if TYPE_CHECKING:
     from storeadmin.core.service import StoreService
@@ -32,8 +32,9 @@ EXIT_UNAVAILABLE = 4
 
 
 def fail(message: str, code: int) -> int:
-    """Print one line on stderr and return the exit code."""
-    print(f"storeadmin: {display_safe(message, max_length=500)}", file=sys.stderr)
+    """Print one line on stderr (credentials redacted) and return the exit code."""
+    shown = display_safe(redact_credentials(message), max_length=500)
+    print(f"storeadmin: {shown}", file=sys.stderr)
     return code
 
 
@@ -52,7 +53,8 @@ def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) 
         return handler(args, settings)
     except AlreadyDone as error:
         print(
-            f"storeadmin: {display_safe(str(error), max_length=500)} (nothing changed)",
+            f"storeadmin: {display_safe(redact_credentials(str(error)), max_length=500)}"
+            " (nothing changed)",
             file=sys.stderr,
         )
         return EXIT_OK

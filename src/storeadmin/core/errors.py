@@ -8,11 +8,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from storeadmin.core.text import redact_credentials
+
 
 class StoreError(Exception):
-    """Base of every error a user can cause or meet; ``str()`` is one clear line."""
+    """Base of every error a user can cause or meet; ``str()`` is one clear line.
+
+    The message is redacted (``redact_credentials``) when the error is made, so no
+    password in a location of any shape reaches the CLI, the TUI or a log through it.
+    """
 
     def __init__(self, message: str) -> None:
+        message = redact_credentials(message)
         super().__init__(message)
         self.message = message
 

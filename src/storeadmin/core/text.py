@@ -66,17 +66,39 @@ def single_line(text: str, max_length: int | None = None) -> str:
     return display_safe(text, max_length=max_length)
 
 
-_URL_CREDENTIALS = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*:/*[^/@:\s]*):[^/@\s]*@", re.IGNORECASE)
-_BARE_CREDENTIALS = re.compile(r"(?P<head>(?:^|(?<=[\s=]))[^/@:\s]+):[^/@\s]*@")
+_MASK = "***"
+_TOKEN = re.compile(r"[^\s'\"`<>()\[\]{},;]+")
+"""A run of characters that could be one location (a URL, a DSN value, a path)."""
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:/+", re.IGNORECASE)
 _KEYWORD_SECRET = re.compile(
-    r"(?P<head>(?:password|passwd|pwd|api[_-]?key|token)\s*[=:]\s*)\S+", re.I
+    r"(?P<head>\b(?:password|passwd|pwd|pgpassword|api[_-]?key|secret|token)\s*[=:]\s*)"
+    r"(?:'[^']*'?|\"[^\"]*\"?|\S+)",
+    re.IGNORECASE,
 )
+
+
+def _mask_userinfo(token: str) -> str:
+    """``token`` with the password of a ``user:password@host`` part masked, whatever else
+    surrounds it: any scheme, any number of slashes (``postgresql:/u:pw@h``), none at all
+    (``u:pw@h``), and ``@``, ``/`` or ``:`` inside the password (everything up to the last
+    ``@`` is the user information)."""
+    at = token.rfind("@")
+    if at <= 0:
+        return token
+    head = _SCHEME.match(token)
+    start = head.end() if head else 0
+    colon = token.find(":", start, at)
+    if colon < 0:
+        return token
+    return token[: colon + 1] + _MASK + token[at:]
 
 
 def redact_credentials(text: str) -> str:
     """``text`` with anything shaped like a password masked: ``user:pw@`` in a URL of any
-    shape (``postgresql:/u:pw@h`` too), ``password=…``, ``api_key=…``. A backstop for
-    every message that names a store location."""
-    text = _URL_CREDENTIALS.sub(r"\g<head>:***@", text)
-    text = _BARE_CREDENTIALS.sub(r"\g<head>:***@", text)
-    return _KEYWORD_SECRET.sub(r"\g<head>***", text)
+    shape (``postgresql:/u:pw@h``, ``u:pw@h``, ``u:p@ss@h``), ``password=…``,
+    ``api_key=…``. A backstop for every message that could name a store location;
+    idempotent; never raises."""
+    if not isinstance(text, str):
+        text = str(text)
+    text = _TOKEN.sub(lambda match: _mask_userinfo(match.group(0)), text)
+    return _KEYWORD_SECRET.sub(lambda match: match.group("head") + _MASK, text)

@@ -52,8 +52,10 @@ def missing_file(location: str) -> Path | None:
 
 
 def missing_message(path: Path) -> str:
-    """What to tell the user about a store file that is not there."""
+    """What to tell the user about a store file that is not there (credentials redacted:
+    a malformed URL such as ``admin:pw@host/db`` reads as a path)."""
+    shown = redact_credentials(str(path))
     return (
-        f"no store at {path}: check the path, or create one with "
-        f"`storeadmin db upgrade --db {path}` (empty) or `storeadmin demo --db {path}`"
+        f"no store at {shown}: check the path, or create one with "
+        f"`storeadmin db upgrade --db {shown}` (empty) or `storeadmin demo --db {shown}`"
     )
