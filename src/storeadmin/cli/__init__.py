@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from storeadmin import __version__
-from storeadmin.cli import customers, db, demo, products
+from storeadmin.cli import customers, db, deliveries, demo, products, serve, servers
 from storeadmin.cli.common import fail, run_handler
 from storeadmin.config import ConfigError, Settings, resolve_admin, resolve_location
 
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storeadmin {__version__}")
     add_common_options(parser)
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (customers, products, demo, db):
+    for module in (customers, products, servers, deliveries, serve, demo, db):
         module.register(subcommands)
     return parser
 

@@ -154,7 +154,7 @@ def find_servers(servers: tuple[GameServer, ...], texts: list[str]) -> list[str]
 
 def register(subcommands: Any) -> None:
     """Add the ``customers`` command group."""
-    from storeadmin.cli import add_common_options, customer_actions
+    from storeadmin.cli import add_common_options, customer_actions, deliveries
 
     group = subcommands.add_parser(
         "customers",
@@ -181,6 +181,7 @@ def register(subcommands: Any) -> None:
     add_json(history)
 
     customer_actions.register(actions)
+    deliveries.register_customer_commands(actions)
 
 
 # ---------------------------------------------------------------- read commands

@@ -23,11 +23,19 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storeadmin.data.dialect import is_sqlite
+
+OPEN_ATTEMPT = "executed_at IS NULL AND unqueued_at IS NULL"
+"""An attempt a game server should still run (a partial index's predicate)."""
+SWEEPABLE_ITEM = "state = 'active' AND expire_queued_at IS NULL"
+"""An item the expiry sweep may still claim (a partial index's predicate)."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -95,6 +103,19 @@ class GameServerRow(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     game: Mapped[str] = mapped_column(String(32))
+    # Delivery (migration 0003): only the token's SHA-256 is stored.
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    token_prefix: Mapped[str | None] = mapped_column(String(16))
+    token_issued_at: Mapped[datetime | None]
+    linked_hostname: Mapped[str | None] = mapped_column(String(255))
+    linked_platform: Mapped[str | None] = mapped_column(String(64))
+    linked_version: Mapped[str | None] = mapped_column(String(64))
+    linked_ip: Mapped[str | None] = mapped_column(String(64))
+    linked_at: Mapped[datetime | None]
+    last_poll_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_game_servers_token_hash", "token_hash", unique=True),)
 
 
 class ProductRow(Base):
@@ -288,9 +309,17 @@ class InventoryItemRow(Base):
     revoked_at: Mapped[datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(100))
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    expire_queued_at: Mapped[datetime | None]
+    """When the expiry sweep queued its on_expire commands: the exactly-once guard (0003)."""
 
     __table_args__ = (
         Index("ix_inventory_items_customer_granted", "customer_id", "granted_at", "id"),
+        Index(
+            "ix_inventory_items_expiry",
+            "expires_at",
+            sqlite_where=text(SWEEPABLE_ITEM),
+            postgresql_where=text(SWEEPABLE_ITEM),
+        ),
     )
 
 
@@ -311,6 +340,40 @@ class CommandAttemptRow(Base):
     queued_at: Mapped[datetime]
     executed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    # Delivery (migration 0003), PayNow CommandAttemptDto's vocabulary.
+    delivered_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    first_delivered_at: Mapped[datetime | None]
+    last_delivered_at: Mapped[datetime | None]
+    executed_by_ip: Mapped[str | None] = mapped_column(String(64))
+    unqueued_at: Mapped[datetime | None]
+    unqueued_by: Mapped[str | None] = mapped_column(String(100))
+    rerun: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rerun_of_id: Mapped[int | None] = mapped_column(IdType)
+
+    __table_args__ = (
+        Index(
+            "ix_command_attempts_open",
+            "server_id",
+            "id",
+            sqlite_where=text(OPEN_ATTEMPT),
+            postgresql_where=text(OPEN_ATTEMPT),
+        ),
+    )
+
+
+class CustomerPresenceRow(Base):
+    """When and where a game server last saw a customer (``player_join`` events, 0003)."""
+
+    __tablename__ = "customer_presence"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seen_at: Mapped[datetime]
+    last_seen_ip: Mapped[str | None] = mapped_column(String(64))
+    last_seen_server_id: Mapped[int | None] = mapped_column(
+        ForeignKey("game_servers.id", ondelete="SET NULL")
+    )
 
 
 class AuditRow(Base):

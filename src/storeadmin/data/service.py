@@ -22,6 +22,7 @@ from storeadmin.data.audit import AuditLog
 from storeadmin.data.base import redact_text
 from storeadmin.data.catalog import Catalog
 from storeadmin.data.customers import Customers
+from storeadmin.data.delivery import Delivery
 from storeadmin.data.dialect import is_postgresql
 from storeadmin.data.engine import describe_endpoint, make_engine, normalise_url, redact_url
 from storeadmin.data.items import Items
@@ -36,9 +37,8 @@ EXACT_COUNT_UP_TO = 100_000
 
 
 class SqlStoreService(
-    # The delivery mixin (``data.delivery.Delivery``: list_customer_commands,
-    # resend_command, cancel_command, list_stuck_deliveries, add_game_server,
-    # issue_server_token, disable_game_server) goes first in this list.
+    # First: its list_game_servers and list_command_attempts carry delivery facts.
+    Delivery,
     Customers,
     Items,
     Catalog,

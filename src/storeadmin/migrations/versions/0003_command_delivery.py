@@ -22,7 +22,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storeadmin.data.delivery_schema  # noqa: F401  (the models of this revision)
 from storeadmin.data.schema import UtcDateTime
 
 revision = "0003"
