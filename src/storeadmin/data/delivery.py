@@ -32,6 +32,7 @@ from storeadmin.core.models import (
 )
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
+from storeadmin.data.checks import rowcount
 from storeadmin.data.delivery_rows import (
     attempt_from_row,
     attempts_query,
@@ -183,7 +184,7 @@ class Delivery(ServiceBase):
             row = session.execute(attempts_query().where(ATTEMPTS.c.id == key)).one_or_none()
             if row is None:
                 raise NotFound(f"no command attempt with ID {attempt_id}")
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 executed = row.executed_at is not None or row.status == "executed"
                 raise AlreadyDone("already executed" if executed else "already canceled")
             audit.record(
@@ -333,7 +334,7 @@ class Delivery(ServiceBase):
                 .values(enabled=False)
             )
             server = self._game_server(session, key)
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 raise AlreadyDone("already disabled")
             audit.record(
                 session,

@@ -46,6 +46,7 @@ from storeadmin.core.delivery import (
 )
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import CommandStatus, Platform
+from storeadmin.data.checks import rowcount
 from storeadmin.data.delivery_rows import CUSTOMERS, server_from_row
 from storeadmin.data.delivery_schema import ATTEMPTS, GAME_SERVERS, ITEMS, PRESENCE
 from storeadmin.data.delivery_sweep import ExpirySweep
@@ -182,7 +183,7 @@ class SqlDeliveryService(ExpirySweep):
                         status=CommandStatus.EXECUTED.value,
                     )
                 )
-                executed = result.rowcount
+                executed = rowcount(result)
         unknown.extend(raw for number, raw in wanted.items() if number not in known)
         return AckResult(executed=executed, already=len(known) - executed, unknown=tuple(unknown))
 

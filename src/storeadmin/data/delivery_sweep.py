@@ -22,6 +22,7 @@ from storeadmin.core.delivery import SYSTEM_ACTOR, SweepResult
 from storeadmin.core.models import CommandStage, CommandStatus, GameServer
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
+from storeadmin.data.checks import rowcount
 from storeadmin.data.delivery_rows import CUSTOMERS, customer_from_row, product_from_rows
 from storeadmin.data.delivery_schema import ATTEMPTS, GAME_SERVERS, ITEMS
 from storeadmin.data.schema import MetadataRow, ProductCommandRow, ProductRow
@@ -83,7 +84,7 @@ class ExpirySweep(ServiceBase):
                 )
                 .values(expire_queued_at=now)
             )
-            if claimed.rowcount != 1:
+            if rowcount(claimed) != 1:
                 return None
             item = session.execute(select(ITEMS).where(ITEMS.c.id == item_id)).one()
             queued = self._queue_expire(session, item, now)
