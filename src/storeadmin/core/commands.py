@@ -192,7 +192,7 @@ def preview_commands(
     previews: list[CommandPreview] = []
     for command in product.commands_for(stage):
         targets = set(command.server_ids or product.server_ids)
-        seen: set[int] = set()
+        seen: set[str] = set()
         for server in servers:
             if server.id not in targets or server.id in seen:
                 continue

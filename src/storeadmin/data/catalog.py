@@ -122,8 +122,8 @@ def load_servers(
         rows = session.execute(select(SERVERS).order_by(SERVERS.c.name, SERVERS.c.id))
         return tuple(server_from_row(row) for row in rows)
     wanted = list(dict.fromkeys(server_ids))
-    rows = session.execute(select(SERVERS).where(SERVERS.c.id.in_(wanted))).all()
-    found = {int(row.id): server_from_row(row) for row in rows}
+    matched = session.execute(select(SERVERS).where(SERVERS.c.id.in_(wanted))).all()
+    found = {int(row.id): server_from_row(row) for row in matched}
     missing = [str(server_id) for server_id in wanted if server_id not in found]
     if missing and strict:
         raise Invalid({"servers": f"no game server with ID {', '.join(missing)}"})

@@ -1,11 +1,13 @@
 """Validation adapters every write shares: a core validator's ValueError becomes
-``Invalid``, and a time given for the future must be one."""
+``Invalid``, a time given for the future must be one, and how many rows an UPDATE hit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
+
+from sqlalchemy import CursorResult, Result
 
 from storeadmin.core.errors import Invalid
 
@@ -35,3 +37,13 @@ def require_future(when: datetime | None, now: datetime, field: str) -> None:
         raise Invalid({field: "needs a time zone (use UTC)"})
     if when <= now:
         raise Invalid({field: "must be in the future"})
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE / DELETE matched (a compare-and-set's "did I win").
+
+    ``Session.execute`` is typed to return ``Result``; for DML it is a ``CursorResult``,
+    the type that carries ``rowcount``.
+    """
+    assert isinstance(result, CursorResult), type(result)
+    return result.rowcount

@@ -25,10 +25,11 @@ from storeadmin.core.models import (
     Page,
     Platform,
 )
+from storeadmin.core.validation import NOT_UTF8, has_undecodable
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.checks import NO_SYNC as _NO_SYNC
-from storeadmin.data.checks import checked, require_future
+from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.ids import sql_id, sql_version
 from storeadmin.data.paging import clamp_limit
 from storeadmin.data.schema import CustomerRow
@@ -153,7 +154,7 @@ class Customers(ServiceBase):
 
         Created on first use; a metadata write drops it (``data.metadata``).
         """
-        keys = self.__dict__.get("_metadata_keys")
+        keys: MetadataKeys | None = self.__dict__.get("_metadata_keys")
         if keys is None:
             keys = self.__dict__.setdefault("_metadata_keys", MetadataKeys())
         return keys
@@ -164,8 +165,12 @@ class Customers(ServiceBase):
         """Find customers by name (prefix, then substring), any form of external ID,
         customer / order / subscription ID, or metadata value (a Discord ID).
 
-        Exact matches come first; an empty query lists the newest customers.
+        Exact matches come first; an empty query lists the newest customers. A query
+        holding bytes that are not UTF-8 (lone surrogates) is refused: no backend can
+        compare them.
         """
+        if has_undecodable(query):
+            raise Invalid({"query": f"the search {NOT_UTF8}"})
         with self.read() as session:
             return run_search(
                 session,
@@ -274,7 +279,7 @@ class Customers(ServiceBase):
                 )
                 .execution_options(**_NO_SYNC)
             )
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 raise stale_conflict(load_customer(session, cid))
             audit.record(
                 session,
@@ -318,7 +323,7 @@ class Customers(ServiceBase):
                 )
                 .execution_options(**_NO_SYNC)
             )
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 raise AlreadyDone("already banned")
             # An ended ban left on the row counts as no ban: "before" says so.
             audit.record(
@@ -357,7 +362,7 @@ class Customers(ServiceBase):
                 )
                 .execution_options(**_NO_SYNC)
             )
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 raise AlreadyDone("not banned")
             audit.record(
                 session,

@@ -35,7 +35,7 @@ from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.catalog import load_product, load_servers, server_keys
-from storeadmin.data.checks import checked, require_future
+from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.customers import customer_from_row, load_customer, require_customer
 from storeadmin.data.ids import out_id, out_ids, sql_id
 from storeadmin.data.metadata import metadata_map
@@ -365,7 +365,7 @@ class Items(ServiceBase):
                 .execution_options(synchronize_session=False)
             )
             row = load_item_row(session, iid)
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 if row.state == ItemState.REVOKED.value:
                     raise AlreadyDone("already revoked")
                 raise Invalid({"item": "expired items cannot be revoked"})

@@ -13,6 +13,7 @@ from storeadmin.core import validation
 from storeadmin.core.models import MetadataField
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
+from storeadmin.data.checks import rowcount
 from storeadmin.data.customers import load_customer, require_customer, stale_conflict
 from storeadmin.data.ids import sql_id, sql_version
 from storeadmin.data.schema import CustomerRow, MetadataRow
@@ -83,7 +84,7 @@ class Metadata(ServiceBase):
                     .values(version=CustomerRow.version + 1, updated_at=now, updated_by=self.actor)
                     .execution_options(synchronize_session=False)
                 )
-                if result.rowcount != 1:
+                if rowcount(result) != 1:
                     raise stale_conflict(load_customer(session, cid))
             session.execute(delete(MetadataRow).where(MetadataRow.customer_id == cid))
             if new:

@@ -34,7 +34,10 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnClause,
     ColumnElement,
+    CompoundSelect,
     Select,
     bindparam,
     case,
@@ -75,7 +78,7 @@ def net_of(status: str, total: int, fees: int, refunded: int) -> int:
 
 
 @cache
-def _stats_sql() -> Select[Any]:
+def _stats_sql() -> Select[*tuple[Any, ...]]:
     # Plain sums per status, no CASE: SQLite evaluates these straight from the covering
     # index ix_orders_customer_status_amounts (PostgreSQL: index-only with INCLUDE).
     o = OrderRow
@@ -154,7 +157,7 @@ def month_start(moment: datetime, months_back: int) -> datetime:
 
 
 @cache
-def _months_sql(sqlite: bool) -> Select[Any]:
+def _months_sql(sqlite: bool) -> Select[*tuple[Any, ...]]:
     o = OrderRow
     if sqlite:
         # created_at is stored as UTC text 'YYYY-MM-DD HH:MM:SS…'.
@@ -198,21 +201,22 @@ def spend_by_month(
 
 
 @cache
-def _search_figures_sql() -> Select[Any]:
+def _search_figures_sql() -> CompoundSelect[*tuple[Any, ...]]:
     o, s = OrderRow, SubscriptionRow
-    ids = bindparam("ids", expanding=True)
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     orders = (
         select(o.customer_id, o.status, func.sum(o.total), func.sum(o.fees), func.sum(o.refunded))
         .where(o.customer_id.in_(ids), _paid())
         .group_by(o.customer_id, o.status)
     )
-    zero = literal_column("0")
+    zero: ColumnClause[int] = literal_column("0")
+    subscriber: ColumnClause[str] = literal_column("'subscriber'")
     subscribers = (
-        select(s.customer_id, literal_column("'subscriber'"), zero, zero, zero)
+        select(s.customer_id, subscriber, zero, zero, zero)
         .where(s.customer_id.in_(ids), s.status == SubscriptionStatus.ACTIVE.value)
         .distinct()
     )
-    return union_all(orders, subscribers)  # type: ignore[return-value]
+    return union_all(orders, subscribers)
 
 
 def search_figures(

@@ -21,7 +21,7 @@ from storeadmin.core.errors import AlreadyDone, NotFound
 from storeadmin.core.models import CreatedToken, CustomerToken
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
-from storeadmin.data.checks import checked, require_future
+from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.customers import load_customer, require_customer
 from storeadmin.data.ids import sql_id
 from storeadmin.data.schema import TokenRow
@@ -165,7 +165,7 @@ class Tokens(ServiceBase):
             ).one_or_none()
             if row is None:
                 raise NotFound(f"customer {cid} has no token with ID {tid}")
-            if result.rowcount != 1:
+            if rowcount(result) != 1:
                 raise AlreadyDone("already revoked")
             audit.record(
                 session,

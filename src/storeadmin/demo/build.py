@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
+from typing import TypedDict
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
@@ -99,17 +100,12 @@ def build_demo_store(
     started = perf_counter()
     report: Progress = progress or _no_progress
     target = normalise_url(url)
-    options = {
-        "customers": customers,
-        "seed": seed,
-        "anchor": anchor,
-        "whale_orders": whale_orders,
-    }
+    plan = _Plan(customers=customers, seed=seed, anchor=anchor, whale_orders=whale_orders)
     with _translated(redact_url(target)):
         if target.get_backend_name() == "sqlite":
-            counts = _build_sqlite(target, force=force, report=report, **options)
+            counts = _build_sqlite(target, plan, force=force, report=report)
         else:
-            counts = _build_shared(target, force=force, report=report, **options)
+            counts = _build_shared(target, plan, force=force, report=report)
     return DemoSummary(
         url=redact_url(target),
         seconds=perf_counter() - started,
@@ -135,7 +131,31 @@ def ensure_demo_store(path: str) -> None:
 # ---------------------------------------------------------------- per backend
 
 
-def _build_sqlite(target: URL, *, force: bool, report: Progress, **options: object) -> dict:
+class _Counts(TypedDict):
+    """What a build loaded (the rows of each kind): the data half of ``DemoSummary``."""
+
+    customers: int
+    orders: int
+    order_lines: int
+    subscriptions: int
+    items: int
+    command_attempts: int
+    metadata: int
+    audit_entries: int
+    orders_by_status: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to build: the arguments of ``build_demo_store`` that shape the data."""
+
+    customers: int
+    seed: int
+    anchor: datetime
+    whale_orders: int
+
+
+def _build_sqlite(target: URL, plan: _Plan, *, force: bool, report: Progress) -> _Counts:
     database = target.database or ""
     if database in ("", ":memory:") or target.query.get("mode"):
         raise Invalid({"db": "the demo store needs a SQLite file, not an in-memory database"})
@@ -151,7 +171,7 @@ def _build_sqlite(target: URL, *, force: bool, report: Progress, **options: obje
     _remove_sqlite_files(building)
     engine = make_engine(str(building))
     try:
-        counts = _load(engine, report=report, **options)
+        counts = _load(engine, plan, report=report)
     except BaseException:
         engine.dispose()
         _remove_sqlite_files(building)
@@ -165,7 +185,7 @@ def _build_sqlite(target: URL, *, force: bool, report: Progress, **options: obje
     return counts
 
 
-def _build_shared(target: URL, *, force: bool, report: Progress, **options: object) -> dict:
+def _build_shared(target: URL, plan: _Plan, *, force: bool, report: Progress) -> _Counts:
     engine = make_engine(target)
     try:
         state = _store_state(engine)
@@ -173,7 +193,7 @@ def _build_shared(target: URL, *, force: bool, report: Progress, **options: obje
         if state == "demo":
             report("schema", 0, 1)
             migrate.downgrade(engine, "base")
-        return _load(engine, report=report, **options)
+        return _load(engine, plan, report=report)
     finally:
         engine.dispose()
 
@@ -214,15 +234,13 @@ def _store_state(engine: Engine) -> str:
     return "empty"
 
 
-def _load(
-    engine: Engine,
-    *,
-    customers: int,
-    seed: int,
-    anchor: datetime,
-    whale_orders: int,
-    report: Progress,
-) -> dict:
+def _load(engine: Engine, plan: _Plan, *, report: Progress) -> _Counts:
+    customers, seed, anchor, whale_orders = (
+        plan.customers,
+        plan.seed,
+        plan.anchor,
+        plan.whale_orders,
+    )
     report("schema", 0, 1)
     status = migrate.schema_status(engine)
     if status.state is migrate.SchemaState.AHEAD:

@@ -14,7 +14,7 @@ import hashlib
 import json
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,13 +91,14 @@ class DemoRows(DeliveryRows):
         self.products = cat.PRODUCTS
         # Xbox (Bedrock) players get only products whose commands name them by
         # username: the core leaves {uuid} unresolved for an Xbox customer.
+        game_filters: tuple[tuple[str, Callable[[cat.DemoProduct], bool]], ...] = (
+            ("steam", lambda p: p.game == "rust"),
+            ("minecraft", lambda p: p.game == "minecraft"),
+            ("xbox", lambda p: p.game == "minecraft" and not _uses_uuid(p)),
+        )
         self.by_game = {
             kind: weighted([(p, p.weight) for p in self.products if wanted(p)], 200)
-            for kind, wanted in (
-                ("steam", lambda p: p.game == "rust"),
-                ("minecraft", lambda p: p.game == "minecraft"),
-                ("xbox", lambda p: p.game == "minecraft" and not _uses_uuid(p)),
-            )
+            for kind, wanted in game_filters
         }
         self.statuses = weighted(cat.ORDER_STATUSES)
         self.gateways = weighted(cat.GATEWAYS)
@@ -336,7 +337,7 @@ class DemoRows(DeliveryRows):
             sid = self.counters.subscriptions
             plan.append((t, product, status, sid, False))
             iv = product.interval_days * DAY
-            value, scale = product.interval  # type: ignore[misc]
+            value, scale = product.interval
             if status == "created":
                 subs.append(
                     (
@@ -386,6 +387,7 @@ class DemoRows(DeliveryRows):
                 plan.append((last, product, "completed", sid, True))
             count += renewals
             period_end = t + (renewals + 1) * iv
+            row: tuple[str, str | None, str | None, str | None]
             if renewals == periods and r() < 0.85:
                 row = (ts(period_end), ts(period_end), None, None)
                 status_out = "active"
