@@ -19,6 +19,8 @@ SQLite needs no table rebuild.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,7 +35,7 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 OPEN_ATTEMPT = "executed_at IS NULL AND unqueued_at IS NULL"
 SWEEPABLE_ITEM = "state = 'active' AND expire_queued_at IS NULL"
 
-SERVER_COLUMNS = [
+SERVER_COLUMNS: list[sa.Column[Any]] = [
     sa.Column("enabled", sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column("token_hash", sa.String(length=64), nullable=True),
     sa.Column("token_prefix", sa.String(length=16), nullable=True),
@@ -45,7 +47,7 @@ SERVER_COLUMNS = [
     sa.Column("linked_at", UtcDateTime(), nullable=True),
     sa.Column("last_poll_at", UtcDateTime(), nullable=True),
 ]
-ATTEMPT_COLUMNS = [
+ATTEMPT_COLUMNS: list[sa.Column[Any]] = [
     sa.Column("delivered_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
     sa.Column("first_delivered_at", UtcDateTime(), nullable=True),
     sa.Column("last_delivered_at", UtcDateTime(), nullable=True),
