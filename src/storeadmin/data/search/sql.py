@@ -10,7 +10,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Label,
     Select,
     bindparam,
     column,
@@ -58,7 +60,7 @@ def metadata_keys(session: Session) -> list[str]:
 
 
 @cache
-def _metadata_keys_sql() -> Select[Any]:
+def _metadata_keys_sql() -> Select[*tuple[Any, ...]]:
     m = MetadataRow
     keys = select(func.min(m.key).label("k")).cte("meta_keys", recursive=True)
     step = select(select(func.min(m.key)).where(m.key > keys.c.k).scalar_subquery()).where(
@@ -68,7 +70,7 @@ def _metadata_keys_sql() -> Select[Any]:
     return select(keys.c.k).where(keys.c.k.is_not(None)).limit(MAX_METADATA_KEYS + 1)
 
 
-def _p(name: str, *, expanding: bool = False) -> Any:
+def _p(name: str, *, expanding: bool = False) -> BindParameter[Any]:
     return bindparam(name, expanding=expanding)
 
 
@@ -91,11 +93,11 @@ def _exclusions(exclude_exact: bool, meta: str) -> list[ColumnElement[bool]]:
 
 
 @cache
-def exact_sql(kinds: tuple[MatchKind, ...]) -> Select[Any]:
+def exact_sql(kinds: tuple[MatchKind, ...]) -> Select[*tuple[Any, ...]]:
     """Every exact match with its customer row and rank, in one UNION ALL of seeks."""
-    parts: list[Select[Any]] = []
+    parts: list[Select[*tuple[Any, ...]]] = []
     for kind in kinds:
-        rank = literal_column(str(EXACT_RANK[kind])).label("rank")
+        rank: Label[int] = literal_column(str(EXACT_RANK[kind])).label("rank")
         if kind is MatchKind.CUSTOMER_ID:
             parts.append(select(C.id.label("cid"), rank).where(C.id == _p("number")))
         elif kind is MatchKind.ORDER_ID:
@@ -117,7 +119,7 @@ def exact_sql(kinds: tuple[MatchKind, ...]) -> Select[Any]:
 
 
 @cache
-def meta_sql(meta: str, exclude_exact: bool) -> Select[Any]:
+def meta_sql(meta: str, exclude_exact: bool) -> Select[*tuple[Any, ...]]:
     """Customers with a metadata value equal to the input, by id."""
     m = MetadataRow
     ids = select(m.customer_id).where(m.value == _p("text"), m.customer_id > _p("after_id"))
@@ -130,7 +132,9 @@ def meta_sql(meta: str, exclude_exact: bool) -> Select[Any]:
 
 
 @cache
-def prefix_sql(bounded: bool, resume: bool, exclude_exact: bool, meta: str) -> Select[Any]:
+def prefix_sql(
+    bounded: bool, resume: bool, exclude_exact: bool, meta: str
+) -> Select[*tuple[Any, ...]]:
     """Customers whose ``name_key`` is in the prefix range, by (name_key, id)."""
     query = select(*CUSTOMER_COLUMNS).where(C.name_key >= _p("low"))
     if bounded:
@@ -144,7 +148,7 @@ def prefix_sql(bounded: bool, resume: bool, exclude_exact: bool, meta: str) -> S
 @cache
 def substring_sql(
     sqlite: bool, bounded: bool, resume: bool, exclude_exact: bool, meta: str
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     """Customers whose name contains the input (3+ characters), prefix matches left out."""
     order_key: Any
     if sqlite:
@@ -170,7 +174,7 @@ def substring_sql(
 
 
 @cache
-def newest_sql(resume: bool) -> Select[Any]:
+def newest_sql(resume: bool) -> Select[*tuple[Any, ...]]:
     """The newest customers (an empty query), by id descending."""
     query = select(*CUSTOMER_COLUMNS)
     if resume:
