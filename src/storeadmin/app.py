@@ -317,5 +317,33 @@ def run_app(settings: Settings) -> int:
         shown = display_safe(redact_credentials(str(error)), max_length=500)
         print(f"storeadmin: {shown}", file=sys.stderr)
         return EXIT_INVALID
+    from textual.drivers.linux_driver import LinuxDriver
+
+    if issubclass(app.driver_class, LinuxDriver):
+        from storeadmin.terminal import SafeInputDriver
+
+        app.driver_class = SafeInputDriver  # a 0xff byte on stdin must not kill the app
+    crashed = watch_for_panic(app)
     app.run()
-    return app.return_code or 0
+    return exit_code(app, crashed=bool(crashed))
+
+
+def watch_for_panic(app: App[Any]) -> list[bool]:
+    """A list that gets an entry when ``app`` panics. Textual's ``panic`` (e.g. from a
+    failed input thread) leaves ``return_code`` unset, which used to read as success."""
+    crashed: list[bool] = []
+    original = app.panic
+
+    def panic(*renderables: Any) -> None:
+        crashed.append(True)
+        original(*renderables)
+
+    app.panic = panic  # type: ignore[method-assign]
+    return crashed
+
+
+def exit_code(app: App[Any], *, crashed: bool = False) -> int:
+    """The process exit code of a finished app: its own, else 1 after a crash, else 0."""
+    if app.return_code is not None:
+        return app.return_code
+    return 1 if crashed else 0

@@ -31,13 +31,13 @@ from textual.widgets import Input, Static
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.errors import Conflict
 from storeadmin.data import engine as engine_module
-from storeadmin.screens.ban_modal import UnbanModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
-from storeadmin.screens.edit_customer_modal import EditCustomerModal
-from storeadmin.screens.help import HelpScreen
-from storeadmin.screens.revoke_modal import RevokeModal
+from storeadmin.screens.modals.ban import UnbanModal
+from storeadmin.screens.modals.edit_customer import EditCustomerModal
+from storeadmin.screens.modals.help import HelpScreen
+from storeadmin.screens.modals.revoke import RevokeModal
+from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.screens.startup import ConnectErrorScreen
-from storeadmin.screens.tokens_modal import TokensModal
 from storeadmin.widgets.search_results import SearchResults
 
 SnapCompare = Callable[..., bool]

@@ -20,11 +20,11 @@ from textual.widgets import Input
 
 from storeadmin.core.service import StoreService
 from storeadmin.data import open_sql_store, tokens
-from storeadmin.screens.assign_modal import AssignProductModal
-from storeadmin.screens.ban_modal import BanModal, UnbanModal
-from storeadmin.screens.edit_customer_modal import EditCustomerModal
-from storeadmin.screens.revoke_modal import RevokeModal
-from storeadmin.screens.tokens_modal import TokensModal
+from storeadmin.screens.modals.assign import AssignProductModal
+from storeadmin.screens.modals.ban import BanModal, UnbanModal
+from storeadmin.screens.modals.edit_customer import EditCustomerModal
+from storeadmin.screens.modals.revoke import RevokeModal
+from storeadmin.screens.modals.tokens import TokensModal
 from support import ui
 
 SIZE = (100, 32)

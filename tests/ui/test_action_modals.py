@@ -25,12 +25,12 @@ from storeadmin.core.errors import AlreadyDone
 from storeadmin.core.models import Customer, InventoryItem, ItemState, Platform, TokenState
 from storeadmin.core.service import StoreService
 from storeadmin.data.tokens import verify_token
-from storeadmin.screens.ban_modal import BanModal, UnbanModal
-from storeadmin.screens.confirm_modal import ConfirmModal
-from storeadmin.screens.create_token_modal import CreateTokenModal
-from storeadmin.screens.edit_customer_modal import EditCustomerModal
-from storeadmin.screens.revoke_modal import RevokeModal
-from storeadmin.screens.tokens_modal import TokensModal
+from storeadmin.screens.modals.ban import BanModal, UnbanModal
+from storeadmin.screens.modals.confirm import ConfirmModal
+from storeadmin.screens.modals.create_token import CreateTokenModal
+from storeadmin.screens.modals.edit_customer import EditCustomerModal
+from storeadmin.screens.modals.revoke import RevokeModal
+from storeadmin.screens.modals.tokens import TokensModal
 from support.ui import FIXED_NOW, UiStore, wait_ready
 
 STEAM_HINT = "a SteamID64 has 17 digits and starts with 7656119"

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from storeadmin.core.models import InventoryItem, ItemSource, Product
-from storeadmin.screens.assign_modal import (
+from storeadmin.screens.modals.assign import (
     UNRESOLVED_STYLE,
     AssignProductModal,
     match_products,

@@ -16,15 +16,15 @@ from textual.widgets import Button, Input
 
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.models import ItemState
-from storeadmin.screens.assign_modal import AssignProductModal
-from storeadmin.screens.ban_modal import BanModal, UnbanModal
-from storeadmin.screens.confirm_modal import ConfirmModal
-from storeadmin.screens.create_token_modal import CreateTokenModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
-from storeadmin.screens.edit_customer_modal import EditCustomerModal
-from storeadmin.screens.revoke_modal import RevokeModal
-from storeadmin.screens.tokens_modal import TokensModal
+from storeadmin.screens.modals.assign import AssignProductModal
+from storeadmin.screens.modals.ban import BanModal, UnbanModal
+from storeadmin.screens.modals.confirm import ConfirmModal
+from storeadmin.screens.modals.create_token import CreateTokenModal
+from storeadmin.screens.modals.edit_customer import EditCustomerModal
+from storeadmin.screens.modals.revoke import RevokeModal
+from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.widgets.metadata_form import MetadataRow
 from support.ui import UiStore, make_app, wait_ready
 

@@ -16,10 +16,10 @@ from details_helpers import (
 
 from storeadmin.core.errors import NotFound
 from storeadmin.data import open_sql_store
-from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
-from storeadmin.screens.order_modal import OrderModal
-from storeadmin.screens.subscription_modal import SubscriptionModal
+from storeadmin.screens.modals.command import CommandModal
+from storeadmin.screens.modals.order import OrderModal
+from storeadmin.screens.modals.subscription import SubscriptionModal
 from storeadmin.widgets.paged_table import PagedTable
 from support import factories
 from support.ui import UiStore, make_app, wait_ready

@@ -21,10 +21,10 @@ from textual.widgets import Input, Static, TabbedContent
 from storeadmin.core.errors import Unavailable
 from storeadmin.data import open_sql_store
 from storeadmin.data.schema import OrderRow
-from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.details_commands import DetailsCommands
+from storeadmin.screens.modals.command import CommandModal
 from storeadmin.widgets.metadata_form import MetadataRow
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.stats_header import StatsHeader

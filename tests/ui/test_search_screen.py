@@ -15,7 +15,7 @@ from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform, S
 from storeadmin.core.money import Money
 from storeadmin.screens import customer_search
 from storeadmin.screens.customer_search import CustomerSearchScreen
-from storeadmin.screens.help import HelpScreen
+from storeadmin.screens.modals.help import HelpScreen
 from storeadmin.screens.startup import ConnectErrorScreen
 from storeadmin.widgets.search_results import SearchResults
 from support.ui import (

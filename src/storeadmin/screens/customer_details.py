@@ -25,11 +25,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscription
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
-from storeadmin.screens.command_modal import CommandModal
 from storeadmin.screens.details_actions import ACTION_BAR_BUTTONS, DetailsActions
 from storeadmin.screens.details_commands import TAB_TITLES, DetailsCommands
-from storeadmin.screens.order_modal import OrderModal
-from storeadmin.screens.subscription_modal import SubscriptionModal
+from storeadmin.screens.modals.command import CommandModal
+from storeadmin.screens.modals.order import OrderModal
+from storeadmin.screens.modals.subscription import SubscriptionModal
 from storeadmin.widgets.chrome import ScreenHeader
 from storeadmin.widgets.history_tab import HistoryTab
 from storeadmin.widgets.host import host

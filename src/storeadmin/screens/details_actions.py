@@ -23,12 +23,12 @@ from textual.worker import get_current_worker
 
 from storeadmin.core.models import Customer, CustomerDetails, GameServer, Product
 from storeadmin.core.service import StoreService
-from storeadmin.screens.assign_modal import AssignProductModal
-from storeadmin.screens.ban_modal import BanModal, UnbanModal
-from storeadmin.screens.confirm_modal import ConfirmModal
-from storeadmin.screens.edit_customer_modal import EditCustomerModal
-from storeadmin.screens.revoke_modal import RevokeModal
-from storeadmin.screens.tokens_modal import TokensModal
+from storeadmin.screens.modals.assign import AssignProductModal
+from storeadmin.screens.modals.ban import BanModal, UnbanModal
+from storeadmin.screens.modals.confirm import ConfirmModal
+from storeadmin.screens.modals.edit_customer import EditCustomerModal
+from storeadmin.screens.modals.revoke import RevokeModal
+from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.widgets.host import host
 from storeadmin.widgets.inventory_tab import InventoryTab
 from storeadmin.widgets.metadata_tab import MetadataTab

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from storeadmin.core import validation
 from storeadmin.core.models import CreatedToken, Customer, CustomerToken
 from storeadmin.core.service import StoreService
-from storeadmin.screens.modal_base import (
+from storeadmin.screens.modals.base import (
     ActionModal,
     Checked,
     FieldHint,

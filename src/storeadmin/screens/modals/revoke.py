@@ -20,7 +20,7 @@ from storeadmin.core.errors import AlreadyDone
 from storeadmin.core.models import Customer, InventoryItem, ItemState
 from storeadmin.core.service import StoreService
 from storeadmin.core.timefmt import format_local
-from storeadmin.screens.modal_base import (
+from storeadmin.screens.modals.base import (
     ActionModal,
     Checked,
     FieldHint,

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from storeadmin.core.models import CommandAttempt, InventoryItem
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
-from storeadmin.screens.detail_modal import DetailModal
+from storeadmin.screens.modals.detail import DetailModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import status_cell, text_or_dash, when
 from storeadmin.widgets.paged_table import PagedTable, Row

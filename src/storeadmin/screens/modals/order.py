@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from storeadmin.core.models import OrderDetails, OrderLine
 from storeadmin.core.service import StoreService
-from storeadmin.screens.detail_modal import DetailModal, facts_grid
+from storeadmin.screens.modals.detail import DetailModal, facts_grid
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import money, status_cell, when
 from storeadmin.widgets.paged_table import PagedTable, Row

@@ -20,7 +20,7 @@ from storeadmin.core import identifiers, validation
 from storeadmin.core.models import Customer, Platform
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
-from storeadmin.screens.modal_base import (
+from storeadmin.screens.modals.base import (
     ActionModal,
     Checked,
     FieldHint,

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from storeadmin.screens.modal_base import Dialog
+from storeadmin.screens.modals.base import Dialog
 
 
 class ConfirmModal(Dialog[bool]):

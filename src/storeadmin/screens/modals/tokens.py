@@ -1,7 +1,7 @@
 """Manage a customer's access tokens: list, create (secret shown once), revoke.
 
 The list loads in worker group ``tokens``; revocations run in group ``action``. A new
-token is made in :class:`~storeadmin.screens.create_token_modal.CreateTokenModal`,
+token is made in :class:`~storeadmin.screens.modals.create_token.CreateTokenModal`,
 which shows the secret once. Revoke all asks first.
 """
 
@@ -25,9 +25,9 @@ from storeadmin.core.errors import AlreadyDone, StoreError
 from storeadmin.core.models import Customer, CustomerToken, TokenState
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
-from storeadmin.screens.confirm_modal import ConfirmModal
-from storeadmin.screens.create_token_modal import CreateTokenModal
-from storeadmin.screens.modal_base import Dialog, ServiceCall, customer_label
+from storeadmin.screens.modals.base import Dialog, ServiceCall, customer_label
+from storeadmin.screens.modals.confirm import ConfirmModal
+from storeadmin.screens.modals.create_token import CreateTokenModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import when
 from storeadmin.widgets.host import host

@@ -35,7 +35,7 @@ from storeadmin.core.models import (
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_duration_days
-from storeadmin.screens.modal_base import (
+from storeadmin.screens.modals.base import (
     ActionModal,
     Checked,
     FieldHint,

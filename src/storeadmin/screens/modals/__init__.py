@@ -1,0 +1,1 @@
+"""The modal screens: dialogs that act (``ActionModal``) and read-only views (``DetailModal``), one base."""
