@@ -112,6 +112,18 @@ def resolve_location(cli_value: str | None, *, demo: bool = False) -> str:
 
 
 def resolve_admin(cli_value: str | None) -> str:
-    """The acting admin: ``--admin``, ``$STOREADMIN_ADMIN``, else the effective OS user."""
-    name = (cli_value or os.environ.get("STOREADMIN_ADMIN") or "").strip()
-    return name or os_user()
+    """The acting admin: ``--admin``, ``$STOREADMIN_ADMIN``, else the effective OS user.
+
+    An explicit name is validated (``validate_admin``: no controls, bidi controls or
+    undecodable bytes, at most 100 characters); ConfigError says what is wrong.
+    """
+    from storeadmin.core.validation import validate_admin
+
+    given = cli_value if cli_value is not None else os.environ.get("STOREADMIN_ADMIN")
+    if given is None or not given.strip():
+        return os_user()
+    source = "--admin" if cli_value is not None else "$STOREADMIN_ADMIN"
+    try:
+        return validate_admin(given)
+    except ValueError as error:
+        raise ConfigError(f"{source}: {error}") from None

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from storeadmin import __version__
-from storeadmin.cli import customers, db, deliveries, demo, products, serve, servers
+from storeadmin.cli import customers, db, deliveries, demo, products, serve, servers, sync
 from storeadmin.cli.common import fail, run_handler
 from storeadmin.config import ConfigError, Settings, resolve_admin, resolve_location
 
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"storeadmin {__version__}")
     add_common_options(parser)
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (customers, products, servers, deliveries, serve, demo, db):
+    for module in (customers, products, servers, deliveries, serve, sync, demo, db):
         module.register(subcommands)
     return parser
 
@@ -77,10 +77,30 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def undecodable_argument(argv: Sequence[str]) -> str | None:
+    """The one-line refusal for the first argument holding bytes that are not UTF-8.
+
+    Python hands such bytes over as lone surrogates (``surrogateescape``); no backend
+    can store them, so they are refused here, for every argument and subcommand alike.
+    """
+    for position, argument in enumerate(argv, start=1):
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in argument):
+            shown = argument.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            return (
+                f"argument {position} ({shown}) holds bytes that are not valid UTF-8 "
+                "(check the terminal's encoding, e.g. LANG=C.UTF-8); nothing was done"
+            )
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and ``python -m storeadmin``."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    refusal = undecodable_argument(arguments)
+    if refusal is not None:
+        return fail(refusal, 2)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         settings = settings_from(args)
     except ConfigError as error:

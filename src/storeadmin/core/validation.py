@@ -9,6 +9,7 @@ admin can act on. Control characters are refused at input time (reliability.md
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
@@ -21,6 +22,8 @@ MAX_METADATA_KEY = 64
 MAX_METADATA_VALUE = 1024
 MAX_REASON = 500
 MAX_LABEL = 100
+MAX_ADMIN = 100
+"""The audit columns (``actor``, ``updated_by``, …) hold 100 characters on every backend."""
 
 DISCORD_ID_KEY = "DiscordID"
 """Metadata key whose value must be a Discord user ID (compared case-insensitively)."""
@@ -31,6 +34,12 @@ _CONTROL = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _METADATA_KEY = re.compile(r"[A-Za-z0-9_.-]+")
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates: what Python makes of bytes that are not UTF-8 (``surrogateescape``)."""
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5")
+"""Letters that render as nothing (Hangul fillers, braille blank, Khmer invisible vowels)."""
+
+NOT_UTF8 = "holds bytes that are not valid UTF-8 (check the terminal's encoding); retype it"
 
 
 def has_control_chars(text: str) -> bool:
@@ -38,10 +47,26 @@ def has_control_chars(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def has_undecodable(text: str) -> bool:
+    """True if ``text`` holds a lone surrogate, i.e. came from bytes that are not UTF-8."""
+    return _UNDECODABLE.search(text) is not None
+
+
+def has_visible_chars(text: str) -> bool:
+    """True if some character of ``text`` shows: not a space, format character (U+200B…)
+    or filler letter (U+3164…)."""
+    return any(
+        ch not in _BLANK_LOOKING and unicodedata.category(ch) not in ("Zs", "Cf", "Cc", "Mn")
+        for ch in text
+    )
+
+
 def _no_controls(text: str, what: str) -> None:
-    """Refuse control characters in ``text``, naming the field."""
+    """Refuse control characters and undecodable bytes in ``text``, naming the field."""
     if not isinstance(text, str):
         raise ValueError(f"{what} must be text")
+    if has_undecodable(text):
+        raise ValueError(f"{what} {NOT_UTF8}")
     if has_control_chars(text):
         raise ValueError(f"{what} contains a line break or control character; remove it")
 
@@ -52,8 +77,22 @@ def validate_username(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise ValueError("the name is empty")
+    if not has_visible_chars(cleaned):
+        raise ValueError("the name has no visible characters (only zero-width or filler ones)")
     if len(cleaned) > MAX_USERNAME:
         raise ValueError(f"the name is {len(cleaned)} characters; at most {MAX_USERNAME}")
+    return cleaned
+
+
+def validate_admin(text: str) -> str:
+    """The acting admin's name recorded in audit rows: trimmed, 1–100 visible characters,
+    no controls, bidi controls or undecodable bytes. The same on every backend."""
+    _no_controls(text, "the admin name")
+    cleaned = text.strip()
+    if not cleaned or not has_visible_chars(cleaned):
+        raise ValueError("the admin name is empty")
+    if len(cleaned) > MAX_ADMIN:
+        raise ValueError(f"the admin name is {len(cleaned)} characters; at most {MAX_ADMIN}")
     return cleaned
 
 
@@ -108,6 +147,9 @@ def validate_metadata(
     first_by_key: dict[str, int] = {}
     for index, row in enumerate(rows):
         # Controls are checked on the raw text: strip() would quietly eat a newline.
+        if has_undecodable(row.key) or has_undecodable(row.value):
+            problems[index] = f"the row {NOT_UTF8}"
+            continue
         if has_control_chars(row.key):
             problems[index] = "the key contains a line break or control character"
             continue

@@ -6,7 +6,6 @@ No session outlives one service call, so nothing stays open across a UI wait.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,18 +14,25 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from storeadmin.core.errors import Conflict, StoreError, Unavailable
+from storeadmin.core.errors import Conflict, Invalid, StoreError, Unavailable
+from storeadmin.core.text import redact_credentials
+from storeadmin.core.validation import validate_admin
 from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
 from storeadmin.data.schema import StoreSetting
 
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
-_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)\S+", re.IGNORECASE)
-
 
 def redact_text(text: str) -> str:
     """Backstop: mask anything that looks like a password in a driver message."""
-    return _KEYWORD_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1***@", text))
+    return redact_credentials(text)
+
+
+def checked_actor(actor: str) -> str:
+    """The acting admin, validated the same on every backend (``validate_admin``)."""
+    try:
+        return validate_admin(actor)
+    except ValueError as error:
+        raise Invalid({"admin": str(error)}, f"--admin: {error}") from None
 
 
 def _utc_now() -> datetime:
@@ -42,7 +48,7 @@ class ServiceBase:
         self._engine = engine
         self._clock = clock or _utc_now
         self._write_engine = engine.execution_options(**WRITE)
-        self._actor = actor
+        self._actor = checked_actor(actor)
         self._currency: str | None = None
 
     @property

@@ -25,6 +25,7 @@ from storeadmin.core.models import (
     Page,
     Platform,
 )
+from storeadmin.core.validation import NOT_UTF8, has_undecodable
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.checks import NO_SYNC as _NO_SYNC
@@ -164,8 +165,12 @@ class Customers(ServiceBase):
         """Find customers by name (prefix, then substring), any form of external ID,
         customer / order / subscription ID, or metadata value (a Discord ID).
 
-        Exact matches come first; an empty query lists the newest customers.
+        Exact matches come first; an empty query lists the newest customers. A query
+        holding bytes that are not UTF-8 (lone surrogates) is refused: no backend can
+        compare them.
         """
+        if has_undecodable(query):
+            raise Invalid({"query": f"the search {NOT_UTF8}"})
         with self.read() as session:
             return run_search(
                 session,
