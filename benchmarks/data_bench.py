@@ -19,6 +19,9 @@ from benchmarks.timing import Stats, ratio, summarise
 from storeadmin.data import SqlStoreService
 
 SEARCH_KINDS = ("steam", "uuid", "order", "discord", "prefix", "substring", "any")
+PLANNER_KINDS = ("prefix_stats", "substring_stats")
+"""PostgreSQL only: inputs drawn from the planner's own statistics of ``name_key``
+(``pg_stats`` most-common values and histogram bounds), where its estimates go wrong."""
 EXACT_KINDS = ("steam", "uuid", "order", "discord")
 NO_MATCH_CHARS = string.ascii_lowercase + string.digits + "~!@$^&*()+=[]{}|;:,.<>?/`'\"-_"
 WHALE_NAME = "WhaleKing"
@@ -88,6 +91,47 @@ class _Sampler:
             return part if part.isascii() and part.isalpha() else None
 
         return self._customers(keep)
+
+    def _planner_names(self) -> list[str]:
+        """``name_key`` values from ``pg_stats``: most-common values and histogram bounds."""
+        rows = self.raw.query(
+            "SELECT most_common_vals::text, histogram_bounds::text FROM pg_stats "
+            "WHERE tablename = 'customers' AND attname = 'name_key'"
+        )
+        names: list[str] = []
+        for common, bounds in rows:
+            for array in (common, bounds):
+                if array:
+                    names += [n.strip('"') for n in array.strip("{}").split(",")]
+        self.rng.shuffle(names)
+        return names
+
+    def _pieces(self, names: list[str], piece: Callable[[str], str | None]) -> list[str]:
+        found: list[str] = []
+        for name in names:
+            part = piece(name)
+            if part and part not in found:
+                found.append(part)
+        while found and len(found) < self.count:  # repeat rather than fall short
+            found.append(self.rng.choice(found))
+        return found[: self.count]
+
+    def prefix_stats(self) -> list[str]:
+        def head(name: str) -> str | None:
+            part = name[:3]
+            return part if len(part) == 3 and part.isascii() and part.isalpha() else None
+
+        return self._pieces(self._planner_names(), head)
+
+    def substring_stats(self) -> list[str]:
+        def fragment(name: str) -> str | None:
+            if len(name) < 6:
+                return None
+            start = self.rng.randint(1, len(name) - 4)
+            part = name[start : start + 4]
+            return part if part.isascii() and part.isalpha() else None
+
+        return self._pieces(self._planner_names(), fragment)
 
     def order(self) -> list[str]:
         top = int(self.raw.query("SELECT max(id) FROM orders")[0][0] or 0)
@@ -192,7 +236,7 @@ def _open_once(service: SqlStoreService, customer_id: int) -> Callable[[], None]
 def run_data_bench(
     service: SqlStoreService,
     *,
-    count: int = 200,
+    count: int = 300,
     open_count: int = 100,
     seed: int = 7,
     progress: Callable[[str], None] = print,
@@ -213,9 +257,14 @@ def run_data_bench(
             "substring": sampler.substring(),
             "any": sampler.no_match(service),
         }
+        kinds = SEARCH_KINDS
+        if raw.dialect != "sqlite":
+            terms["prefix_stats"] = sampler.prefix_stats()
+            terms["substring_stats"] = sampler.substring_stats()
+            kinds = SEARCH_KINDS + PLANNER_KINDS
         out.prefixes = list(terms["prefix"])
         out.max_customer = sampler.max_customer
-        for kind in SEARCH_KINDS:
+        for kind in kinds:
             if len(terms[kind]) < count:
                 out.notes.append(f"search {kind}: only {len(terms[kind])} terms found")
             progress(f"search {kind}: {len(terms[kind])} queries")

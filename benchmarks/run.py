@@ -118,7 +118,7 @@ def _counts(args: argparse.Namespace) -> dict[str, int]:
             "visits": 20,
         }
     return {
-        "count": args.iterations or 200,
+        "count": args.iterations or 300,
         "open": 100,
         "cold": 10,
         "keys": 20,

@@ -25,7 +25,7 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storeadmin.core.models import MatchKind
 from storeadmin.data.schema import CustomerRow, MetadataRow, OrderRow, SubscriptionRow
@@ -74,21 +74,19 @@ def _p(name: str, *, expanding: bool = False) -> BindParameter[Any]:
     return bindparam(name, expanding=expanding)
 
 
-def _exclusions(exclude_exact: bool, meta: str) -> list[ColumnElement[bool]]:
-    """Leave out customers the exact (``exact_ids``) and metadata phases returned.
+def _exclusions(exclude: str) -> list[ColumnElement[bool]]:
+    """Leave out customers an earlier phase returned.
 
-    ``meta``: ``"keyed"`` (value under ``keys``), ``"any"`` (any key) or ``"none"``.
+    ``exclude``: ``"ids"`` (the exact and metadata phases' customers, a short list in
+    ``excluded_ids``), ``"meta"`` (those ids plus any customer with a metadata value equal
+    to ``text`` — only when that list was too long to pass) or ``"none"``.
     """
     found: list[ColumnElement[bool]] = []
-    if exclude_exact:
-        found.append(C.id.not_in(_p("exact_ids", expanding=True)))
-    if meta != "none":
+    if exclude in ("ids", "meta"):
+        found.append(C.id.not_in(_p("excluded_ids", expanding=True)))
+    if exclude == "meta":
         m = MetadataRow
-        match = (m.customer_id == C.id) & (m.value == _p("text"))
-        if meta == "keyed":
-            # Leading the (key, value) index with the key keeps this a seek per key.
-            match = match & m.key.in_(_p("keys", expanding=True))
-        found.append(~exists().where(match))
+        found.append(~exists().where((m.customer_id == C.id) & (m.value == _p("text"))))
     return found
 
 
@@ -132,45 +130,94 @@ def meta_sql(meta: str, exclude_exact: bool) -> Select[*tuple[Any, ...]]:
 
 
 @cache
-def prefix_sql(
-    bounded: bool, resume: bool, exclude_exact: bool, meta: str
-) -> Select[*tuple[Any, ...]]:
-    """Customers whose ``name_key`` is in the prefix range, by (name_key, id)."""
+def prefix_sql(resume: bool, exclude: str) -> Select[*tuple[Any, ...]]:
+    """Customers from ``name_key >= low`` on, by (name_key, id); the caller keeps the rows
+    below the prefix's upper bound.
+
+    No upper bound in SQL on purpose: a bounded range lets PostgreSQL's planner trust its
+    row estimate ("dex": 42 expected, 13,878 found) and read and sort the whole range; an
+    open range with ``LIMIT`` can only be the ordered index walk, which stops after
+    ``want`` rows whatever the match count.
+    """
     query = select(*CUSTOMER_COLUMNS).where(C.name_key >= _p("low"))
-    if bounded:
-        query = query.where(C.name_key < _p("high"))
     if resume:
         query = query.where(tuple_(C.name_key, C.id) > tuple_(_p("after_name"), _p("after_id")))
-    query = query.where(*_exclusions(exclude_exact, meta))
+    query = query.where(*_exclusions(exclude))
     return query.order_by(C.name_key, C.id).limit(_p("want"))
 
 
-@cache
-def substring_sql(
-    sqlite: bool, bounded: bool, resume: bool, exclude_exact: bool, meta: str
-) -> Select[*tuple[Any, ...]]:
-    """Customers whose name contains the input (3+ characters), prefix matches left out."""
-    order_key: Any
-    if sqlite:
-        # Drive the query from the trigram index; it yields rowids in order, so the
-        # keyset bound and the ORDER BY are served without a sort.
-        query = (
-            select(*CUSTOMER_COLUMNS)
-            .select_from(FTS.join(C, C.id == FTS.c.rowid))
-            .where(FTS.c.customers_fts.op("MATCH")(_p("phrase")))
-        )
-        order_key = FTS.c.rowid
-    else:
-        query = select(*CUSTOMER_COLUMNS).where(C.name_key.like(_p("pattern"), escape="\\"))
-        order_key = C.id
+def _not_prefix(
+    bounded: bool, name_key: ColumnElement[str] | InstrumentedAttribute[str]
+) -> ColumnElement[bool]:
+    """Prefix matches were the previous phase's."""
     if bounded:
-        query = query.where(or_(C.name_key < _p("low"), C.name_key >= _p("high")))
-    else:
-        query = query.where(C.name_key < _p("low"))
-    if resume:
-        query = query.where(order_key > _p("after_id"))
-    query = query.where(*_exclusions(exclude_exact, meta))
-    return query.order_by(order_key).limit(_p("want"))
+        return or_(name_key < _p("low"), name_key >= _p("high"))
+    return name_key < _p("low")
+
+
+@cache
+def substring_sqlite_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...]]:
+    """Customers whose name contains the input (3+ characters), prefix matches left out.
+
+    Driven from the trigram index; it yields rowids in order, so the keyset bound and the
+    ORDER BY are served without a sort.
+    """
+    query = (
+        select(*CUSTOMER_COLUMNS)
+        .select_from(FTS.join(C, C.id == FTS.c.rowid))
+        .where(FTS.c.customers_fts.op("MATCH")(_p("phrase")), _not_prefix(bounded, C.name_key))
+    )
+    query = query.where(FTS.c.rowid > _p("after_id"), *_exclusions(exclude))
+    return query.order_by(FTS.c.rowid).limit(_p("want"))
+
+
+@cache
+def substring_window_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...]]:
+    """PostgreSQL: the customers with ids in ``(low_id, high_id]``, filtered by the pattern.
+
+    A common fragment fills the page from a short primary-key walk; a bounded walk never
+    becomes the whole-table scan that a plan trusting a misestimate would do. The inner
+    ``LIMIT`` keeps the planner from flattening the window into a trigram bitmap scan.
+    """
+    window = (
+        select(*CUSTOMER_COLUMNS)
+        .where(C.id > _p("low_id"), C.id <= _p("high_id"))
+        .order_by(C.id)
+        .limit(_p("span"))
+        .subquery("window")
+    )
+    w = window.c
+    query = select(*w).where(
+        w.name_key.like(_p("pattern"), escape="\\"), _not_prefix(bounded, w.name_key)
+    )
+    if exclude in ("ids", "meta"):
+        query = query.where(w.id.not_in(_p("excluded_ids", expanding=True)))
+    if exclude == "meta":
+        m = MetadataRow
+        query = query.where(~exists().where((m.customer_id == w.id) & (m.value == _p("text"))))
+    return query.order_by(w.id).limit(_p("want"))
+
+
+@cache
+def substring_trigram_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...]]:
+    """PostgreSQL, when the window found too few: the pg_trgm GIN index, then a sort.
+
+    The fragment is rare by then, so the bitmap is small; ``id + 0`` keeps the planner
+    from walking the primary key instead (a whole-table walk for a rare fragment).
+    """
+    query = select(*CUSTOMER_COLUMNS).where(
+        C.name_key.like(_p("pattern"), escape="\\"),
+        _not_prefix(bounded, C.name_key),
+        C.id > _p("after_id"),
+        *_exclusions(exclude),
+    )
+    return query.order_by(C.id + 0).limit(_p("want"))
+
+
+@cache
+def highest_id_sql() -> Select[*tuple[Any, ...]]:
+    """The highest customer id (one index probe): where the id walk ends."""
+    return select(func.max(C.id))
 
 
 @cache
