@@ -113,6 +113,7 @@ CLI_OK = [
     ["customers", "tokens", ID, "create"],
     ["customers", "assign", ID, ID],
     ["customers", "revoke", ID, ID, "--reason", "prism"],
+    ["sync"],
 ]
 
 

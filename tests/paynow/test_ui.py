@@ -58,12 +58,12 @@ async def test_search_details_every_tab_and_a_metadata_write(
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         await pilot.press(*"Alice")
-        shown = await wait_for_text(pilot, "76561197960287930")
+        shown = await wait_for_text(pilot, "76561197960287930", seconds=15)
         assert "Alice" in shown
         await pilot.press("down", "enter")
         await wait_ready(pilot)
         assert isinstance(app.screen, CustomerDetailsScreen)
-        shown = await wait_for_text(pilot, "VIP")
+        shown = await wait_for_text(pilot, "VIP", seconds=15)
         assert "Alice" in shown
         tabs = app.screen.query_one(TabbedContent)
         assert tabs.active == "inventory"
@@ -77,7 +77,7 @@ async def test_search_details_every_tab_and_a_metadata_write(
             await wait_ready(pilot)
             assert tabs.active == tab
             if text:
-                assert text in await wait_for_text(pilot, text)
+                assert text in await wait_for_text(pilot, text, seconds=15)
         await pilot.press("4")
         await wait_ready(pilot)
         app.screen.query(MetadataRow).first().query_one(".metadata-key", Input).focus()
@@ -90,6 +90,10 @@ async def test_search_details_every_tab_and_a_metadata_write(
             "DiscordUsername": "alice.rust",
             "Tier": "gold",
         }
-        tabs.active = "history"  # "5" would be typed into the focused metadata input
+        # "5" would be typed into the focused metadata input: run the key's action.
+        details = app.screen
+        assert isinstance(details, CustomerDetailsScreen)
+        details.action_switch_tab("history")
         await wait_ready(pilot)
-        assert "customer.metadata" in await wait_for_text(pilot, "customer.metadata")
+        shown = await wait_for_text(pilot, "customer.metadata", seconds=15)
+        assert "customer.metadata" in shown

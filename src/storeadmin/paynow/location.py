@@ -54,7 +54,7 @@ class ApiKey:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("an API key is not pickled")
 
 

@@ -124,17 +124,14 @@ class PayNowSearch(PayNowBase):
             params["after"] = after
         rows = list(self._client.get(self._client.store_path("/customers"), params) or [])
         folded = text.casefold()
-        kind_of = (
-            (
-                lambda d: (
-                    MatchKind.NAME_PREFIX
-                    if customer_name(d).casefold().startswith(folded)
-                    else MatchKind.NAME_SUBSTRING
-                )
-            )
-            if text
-            else (lambda d: MatchKind.NEWEST)
-        )
+
+        def kind_of(dto: Dto) -> MatchKind:
+            if not text:
+                return MatchKind.NEWEST
+            if customer_name(dto).casefold().startswith(folded):
+                return MatchKind.NAME_PREFIX
+            return MatchKind.NAME_SUBSTRING
+
         items = tuple(self._summary(d, kind_of(d)) for d in rows)
         more = len(rows) == fetch and rows
         return Page(items, next_cursor=f"a:{rows[-1]['id']}" if more else None)

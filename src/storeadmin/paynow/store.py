@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -76,9 +77,8 @@ def open_paynow_store(
         where: PayNowLocation = resolve_location(location, environ)
     except ConfigError as error:
         raise Unavailable(str(error)) from None
-    kwargs = {} if sleep is None else {"sleep": sleep}
     client = PayNowClient(
-        where.api_url, where.store_id, where.api_key, transport=transport, **kwargs
+        where.api_url, where.store_id, where.api_key, transport=transport, sleep=sleep or time.sleep
     )
     journal_path, mirror_path = local_paths(where.store_id, home)
     try:

@@ -33,6 +33,7 @@ from storeadmin.core.validation import (
 )
 from storeadmin.paynow.journal import OK
 from storeadmin.paynow.mapping import (
+    Dto,
     ban_identities,
     customer_metadata,
     customer_version,
@@ -103,7 +104,7 @@ class PayNowWrites(PayNowReads):
         if self._journal.seen_request(request_id):
             raise AlreadyDone("this request was already carried out")
 
-    def _fresh(self, customer_id: str, expected_version: str | None) -> dict[str, Any]:
+    def _fresh(self, customer_id: str, expected_version: str | None) -> Dto:
         """The customer as PayNow has it now; Conflict when it moved past ``expected_version``."""
         dto = self._customer_dto(customer_id)
         if expected_version is not None and customer_version(dto) != expected_version:
