@@ -157,11 +157,11 @@ def _timestamp(value: Any, path: str) -> datetime:
     text = _string(value, path) or ""
     try:
         moment = datetime.fromisoformat(text.strip()[:64].replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00+14:00 is before year 1 in UTC
         raise WireError("expected an RFC 3339 date-time", path) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def _ip(value: str) -> str:
