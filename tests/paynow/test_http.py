@@ -191,3 +191,22 @@ def test_location_and_key_resolution(monkeypatch, tmp_path) -> None:
 def test_retry_after_as_http_date() -> None:
     response = httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:05 GMT"})
     assert retry_after_seconds(response, now=lambda: 1445412480.0) == 5.0
+
+
+def test_crash_screen_locals_never_show_the_key(store: PayNowStore, fake: FakePayNow) -> None:
+    """A traceback rendered with every frame's locals (as a crash screen does) stays clean."""
+    import io
+
+    from rich.console import Console
+    from rich.traceback import Traceback
+
+    fake.fail_next(401)
+    try:
+        store.store_info()
+    except KeyRejected:
+        trace = Traceback(show_locals=True, locals_max_string=10_000, locals_max_length=1_000)
+    console = Console(file=io.StringIO(), width=200, record=True)
+    console.print(trace)
+    text = console.export_text()
+    assert "auth_flow" in text or "request" in text
+    assert API_KEY not in text
