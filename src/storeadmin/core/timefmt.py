@@ -10,14 +10,34 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def to_local(dt: datetime, tz: tzinfo | None = None) -> tuple[datetime, bool]:
+    """``dt`` in ``tz`` (default: local), and whether that worked.
+
+    A stored date near ``datetime.max`` (9999-12-31 23:59 UTC, planted or entered before
+    dates were bounded) has no local time east of UTC: ``astimezone`` raises
+    ``OverflowError``. Then the UTC time is returned with ``False``, so every caller can
+    still show it (marked ``UTC``) and one admin's input never crashes a colleague.
+    """
+    moment = _aware(dt)
+    try:
+        return moment.astimezone(tz), True
+    except (OverflowError, ValueError, OSError):
+        return moment.astimezone(UTC), False
+
+
 def format_local(dt: datetime, *, tz: tzinfo | None = None) -> str:
-    """``2026-01-15 13:00`` in ``tz`` (default: the machine's local time zone)."""
-    return _aware(dt).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    """``2026-01-15 13:00`` in ``tz`` (default: the machine's local time zone); a time that
+    has no local equivalent (year 9999 east of UTC) is shown in UTC, ``… UTC``."""
+    local, ok = to_local(dt, tz)
+    text = local.strftime("%Y-%m-%d %H:%M")
+    return text if ok else f"{text} UTC"
 
 
 def format_date(dt: datetime, tz: tzinfo | None = None) -> str:
-    """``2026-01-15`` in ``tz`` (default: the machine's local time zone)."""
-    return _aware(dt).astimezone(tz).strftime("%Y-%m-%d")
+    """``2026-01-15`` in ``tz`` (default: the machine's local time zone), never raising."""
+    local, ok = to_local(dt, tz)
+    text = local.strftime("%Y-%m-%d")
+    return text if ok else f"{text} UTC"
 
 
 def _plural(count: int, unit: str) -> str:

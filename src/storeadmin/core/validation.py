@@ -176,6 +176,36 @@ def validate_metadata(
     return tuple(kept)
 
 
+MAX_YEARS_AHEAD = 10
+"""How far ahead a ban end, token expiry or item expiry may be. Beyond that an admin
+means "no end" (leave the date out); far-future values such as 9999-12-31 also have no
+local time east of UTC and broke every colleague's screen."""
+
+
+def latest_allowed(now: datetime) -> datetime:
+    """The furthest moment a date typed by an admin may name: ``MAX_YEARS_AHEAD`` from now."""
+    return now + timedelta(days=365 * MAX_YEARS_AHEAD + MAX_YEARS_AHEAD // 4)
+
+
+def too_far_message(now: datetime) -> str:
+    """What to tell an admin whose date is beyond :func:`latest_allowed`."""
+    limit = latest_allowed(now).astimezone(UTC)
+    return (
+        f"that is more than {MAX_YEARS_AHEAD} years ahead (latest {limit:%Y-%m-%d}); "
+        "leave the date out for no end"
+    )
+
+
+def check_not_too_far(when: datetime, *, now: datetime) -> None:
+    """Refuse (ValueError) a moment beyond :func:`latest_allowed`."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    if when > latest_allowed(now):
+        raise ValueError(too_far_message(now))
+
+
 _WHEN_HINT = "use e.g. 7d, 12h, 2w, 90m, 1y, 2026-12-31 or 2026-12-31T18:00"
 _RELATIVE = re.compile(
     r"([0-9]{1,6}) ?(m|mins?|minutes?|h|hours?|d|days?|w|weeks?|mo|months?|y|years?)",
@@ -236,11 +266,12 @@ def parse_when(text: str, *, now: datetime) -> datetime:
         else:
             raise ValueError(f"not a date or duration: {_WHEN_HINT}")
     except OverflowError:
-        raise ValueError("that is too far in the future") from None
+        raise ValueError(too_far_message(now)) from None
     except ValueError as exc:
         if str(exc).startswith("not a date"):
             raise
         raise ValueError(f"not a valid date ({exc}): {_WHEN_HINT}") from None
     if result <= now:
         raise ValueError("that is in the past")
+    check_not_too_far(result, now=now)
     return result.astimezone(UTC)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import CursorResult, Result
 
 from storeadmin.core.errors import Invalid
+from storeadmin.core.validation import check_not_too_far
 
 T = TypeVar("T")
 
@@ -30,13 +31,18 @@ def checked(validate: Callable[[T], Any], value: T, field: str) -> T:
 
 
 def require_future(when: datetime | None, now: datetime, field: str) -> None:
-    """Refuse a naive datetime or one that is not after ``now``."""
+    """Refuse a naive datetime, one that is not after ``now``, or one more than
+    ``MAX_YEARS_AHEAD`` years ahead (every backend's writes go through here)."""
     if when is None:
         return
     if when.tzinfo is None:
         raise Invalid({field: "needs a time zone (use UTC)"})
     if when <= now:
         raise Invalid({field: "must be in the future"})
+    try:
+        check_not_too_far(when, now=now)
+    except ValueError as error:
+        raise Invalid({field: str(error)}) from None
 
 
 def rowcount(result: Result[Any]) -> int:

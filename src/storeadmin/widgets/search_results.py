@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
 from storeadmin.core.models import CustomerSummary, MatchKind
+from storeadmin.core.timefmt import format_date
 from storeadmin.widgets.cells import badge, joined, plain
 from storeadmin.widgets.paged_table import PagedTable, Row
 
@@ -50,7 +51,7 @@ def summary_cells(summary: CustomerSummary) -> tuple[Text, ...]:
         plain(summary.platform.value),
         plain(summary.external_id, max_length=40),
         # Stored in UTC, shown as the admin's local date.
-        plain(summary.first_seen.astimezone().strftime("%Y-%m-%d")),
+        plain(format_date(summary.first_seen)),  # never raises (year 9999 east of UTC)
         spent,
         # Without a query there is no match to explain.
         plain(
