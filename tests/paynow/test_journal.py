@@ -79,3 +79,8 @@ def test_paynow_package_never_imports_textual_or_rich() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_local_files_are_private(store: PayNowStore) -> None:
+    assert store._journal.path.stat().st_mode & 0o077 == 0
+    assert store.mirror.path.stat().st_mode & 0o077 == 0

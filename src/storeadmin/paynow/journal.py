@@ -11,6 +11,7 @@ DELETE, so the file only grows. One file per store in the data dir.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -70,6 +71,8 @@ class Journal:
         self._store_id = store_id
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)  # customer data: readable by its owner only
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)

@@ -9,6 +9,7 @@ only for what it does not find. ``freshness()`` says when it was last completed.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -104,6 +105,8 @@ class Mirror:
         self.currency = currency
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=10)
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)  # customer data: readable by its owner only
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
