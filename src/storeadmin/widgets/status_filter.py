@@ -84,7 +84,7 @@ class FilteredTab(PagedTab[T], Generic[T]):
         return self.query_one(StatusFilter)
 
     @on(Select.Changed)
-    def _filter_changed(self, event: Select.Changed[StrEnum]) -> None:
+    def _filter_changed(self, event: Select.Changed) -> None:
         event.stop()
         if self.loaded:
             self.load()

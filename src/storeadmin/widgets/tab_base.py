@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -88,7 +88,7 @@ class PagedTab(Vertical, Generic[T]):
     class OpenRequested(Message):
         """The user asked to open the highlighted row (Enter, click, a button or the palette)."""
 
-        tab: PagedTab[object]
+        tab: PagedTab[Any]
         item: object
 
         @property
