@@ -34,11 +34,12 @@ from storeadmin.delivery.errors import (
     new_trace_id,
     validation_error,
 )
-from storeadmin.delivery.limits import MAX_BODY, RateLimiter, read_json, too_many
+from storeadmin.delivery.limits import MAX_BODY, RateLimiter, decode_json, read_body, too_many
 
 log = logging.getLogger("storeadmin.delivery")
 
-Handler = Callable[[Request, AuthenticatedServer], Awaitable[Response]]
+Handler = Callable[[Request, AuthenticatedServer, bytes], Response]
+"""A request's work once authenticated; runs in a worker thread."""
 PREFIX = "/v1/delivery"
 
 
@@ -71,7 +72,11 @@ class DeliveryApi:
         self.poll_limit = poll_limit
 
     def endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-        """Wrap a handler with rate limiting, authentication and error mapping."""
+        """Wrap a handler with rate limiting, authentication and error mapping.
+
+        The bounded body is read first; then one worker thread authenticates, parses
+        and calls the service, so a request costs one thread hop.
+        """
 
         async def run(request: Request) -> Response:
             trace_id = new_trace_id()
@@ -86,13 +91,18 @@ class DeliveryApi:
                 wait = self.limiter.check(key)
                 if wait is not None:
                     raise too_many(wait)
-                try:
-                    server = await run_in_threadpool(self.service.authenticate, token)
-                except Unauthenticated:
-                    self.failures.check(client)
-                    raise
-                request.state.server_id = server.id
-                return await handler(request, server)
+                raw = await read_body(request, limit=self.max_body)
+
+                def work() -> Response:
+                    try:
+                        server = self.service.authenticate(token)
+                    except Unauthenticated:
+                        self.failures.check(client)
+                        raise
+                    request.state.server_id = server.id
+                    return handler(request, server, raw)
+
+                return await run_in_threadpool(work)
             except ApiError as error:
                 if error.status == 401:
                     self.failures.check(client)
@@ -107,52 +117,43 @@ class DeliveryApi:
 
         return run
 
-    # ------------------------------------------------------------ handlers
+    # ------------------------------------------------------------ handlers (worker thread)
 
-    async def link(self, request: Request, server: AuthenticatedServer) -> Response:
+    def link(self, request: Request, server: AuthenticatedServer, raw: bytes) -> Response:
         """POST /gameserver/link → LinkGameServerResponseDto."""
-        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
-        link = wire.parse_link(body)
-        result = await run_in_threadpool(self.service.link, server.id, link)
-        return JSONResponse(wire.link_json(result))
+        link = wire.parse_link(decode_json(raw, empty=wire.NO_BODY))
+        return JSONResponse(wire.link_json(self.service.link(server.id, link)))
 
-    async def queue(self, request: Request, server: AuthenticatedServer) -> Response:
+    def queue(self, request: Request, server: AuthenticatedServer, raw: bytes) -> Response:
         """GET/POST = poll, DELETE = bulk acknowledge."""
         if request.method == "DELETE":
-            return await self.ack_bulk(request, server)
+            return self.ack_bulk(request, server, raw)
         online = None
         if request.method == "POST":
-            body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
-            online = wire.parse_online(body)
-        commands = await run_in_threadpool(
-            lambda: self.service.poll(server.id, online, limit=self.poll_limit)
-        )
+            online = wire.parse_online(decode_json(raw, empty=wire.NO_BODY))
+        commands = self.service.poll(server.id, online, limit=self.poll_limit)
         return JSONResponse(wire.queued_json(commands))
 
-    async def ack_bulk(self, request: Request, server: AuthenticatedServer) -> Response:
+    def ack_bulk(self, request: Request, server: AuthenticatedServer, raw: bytes) -> Response:
         """DELETE /command-queue and POST /command-queue/acknowledge → 204."""
-        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
-        ids = wire.parse_acks(body)
-        return await self._ack(request, server, ids)
+        ids = wire.parse_acks(decode_json(raw, empty=wire.NO_BODY))
+        return self._ack(request, server, ids)
 
-    async def ack_one(self, request: Request, server: AuthenticatedServer) -> Response:
+    def ack_one(self, request: Request, server: AuthenticatedServer, raw: bytes) -> Response:
         """DELETE /command-queue/{attemptId} → 204."""
-        return await self._ack(request, server, [str(request.path_params["attempt_id"])[:64]])
+        return self._ack(request, server, [str(request.path_params["attempt_id"])[:64]])
 
-    async def _ack(self, request: Request, server: AuthenticatedServer, ids: list[str]) -> Response:
+    def _ack(self, request: Request, server: AuthenticatedServer, ids: list[str]) -> Response:
         peer = request.client.host if request.client is not None else None
-        result = await run_in_threadpool(
-            lambda: self.service.acknowledge(server.id, ids, peer_ip=peer)
-        )
+        result = self.service.acknowledge(server.id, ids, peer_ip=peer)
         if result.unknown:
             raise ApiError(404, f"{len(result.unknown)} unknown command attempt(s)")
         return Response(status_code=204)
 
-    async def events(self, request: Request, server: AuthenticatedServer) -> Response:
+    def events(self, request: Request, server: AuthenticatedServer, raw: bytes) -> Response:
         """POST /events → 204."""
-        body = await read_json(request, limit=self.max_body, empty=wire.NO_BODY)
-        joins = wire.parse_events(body)
-        await run_in_threadpool(self.service.record_events, server.id, joins)
+        joins = wire.parse_events(decode_json(raw, empty=wire.NO_BODY))
+        self.service.record_events(server.id, joins)
         return Response(status_code=204)
 
     def routes(self) -> list[Route]:

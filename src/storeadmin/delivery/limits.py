@@ -86,11 +86,8 @@ def too_many(wait: float) -> ApiError:
     )
 
 
-async def read_json(request: Request, *, limit: int = MAX_BODY, empty: Any = ...) -> Any:
-    """The request's JSON body, at most ``limit`` bytes (413 beyond, 400 if malformed).
-
-    ``empty`` is what an empty body means; by default an empty body is malformed.
-    """
+async def read_body(request: Request, *, limit: int = MAX_BODY) -> bytes:
+    """The raw request body, at most ``limit`` bytes (413 beyond, also when chunked)."""
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -104,7 +101,12 @@ async def read_json(request: Request, *, limit: int = MAX_BODY, empty: Any = ...
         if size > limit:
             raise ApiError(413, f"request body larger than {limit} bytes")
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def decode_json(raw: bytes, *, empty: Any = ...) -> Any:
+    """``raw`` as JSON (400 if malformed); ``empty`` is what an empty body means (by
+    default an empty body is malformed)."""
     if not raw.strip():
         if empty is ...:
             raise validation_error("a JSON body is required", "$")
