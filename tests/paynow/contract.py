@@ -21,31 +21,14 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_PATH = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "reference"
-    / "paynow-openapi"
-    / "management-api.json"
-)
+SPEC_PATH = Path(__file__).with_name("spec") / "management-api.json"
+"""An unchanged copy of PayNow's management-api.json (MIT, licence beside it), vendored
+so the tests need nothing outside the repository."""
 
 
 def spec_path() -> Path:
-    """The contract file (beside the repository, in shared/reference)."""
-    for candidate in (
-        SPEC_PATH,
-        Path(__file__).resolve().parents[2]
-        / ".."
-        / "shared"
-        / "reference"
-        / "paynow-openapi"
-        / "management-api.json",
-    ):
-        if candidate.exists():
-            return candidate.resolve()
-    raise FileNotFoundError(
-        "management-api.json not found beside the repository (shared/reference)"
-    )
+    """The contract file."""
+    return SPEC_PATH
 
 
 @functools.cache
