@@ -282,8 +282,10 @@ def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) ->
         rows = list(session.execute(substring_sqlite_sql(bounded, exclude), params))
     else:
         params["pattern"] = f"%{escape_like(search.key)}%"
-        rows = _walk_by_id(session, params, bounded, exclude, want)
-        if rows is None:  # a rare fragment: its few rows through the trigram index
+        walked = _walk_by_id(session, params, bounded, exclude, want)
+        if walked is not None:
+            rows = walked
+        else:  # a rare fragment: its few rows through the trigram index
             rows = list(session.execute(substring_trigram_sql(bounded, exclude), params))
     return [_Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id}) for row in rows]
 
