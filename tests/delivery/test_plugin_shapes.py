@@ -29,6 +29,8 @@ def test_link_answers_the_dto_and_omits_previously_linked_the_first_time(
         "enabled": True,
     }
     assert int(body["gameserver"]["id"]) < 2**63
+    restart = client.post("/v1/delivery/gameserver/link", json=LINK)
+    assert "previously_linked" not in restart.json()
     second = client.post("/v1/delivery/gameserver/link/", json={**LINK, "hostname": "Other"})
     assert second.json()["previously_linked"]["host_name"] == "My Rust Server"
     server = sqlite_store.admin.list_game_servers()[0]

@@ -87,7 +87,8 @@ class SqlDeliveryService(ExpirySweep):
         return AuthenticatedServer(id=str(row.id), name=row.name)
 
     def link(self, server_id: str, request: LinkRequest) -> LinkResult:
-        """Record the plugin's link info; the previous link comes back, if any."""
+        """Record the plugin's link info; the previous link comes back when it was made
+        from another address or host name (the token moved, or is used twice)."""
         key = sql_id(server_id, "game server")
         now = self.now()
         with self.write() as session:
@@ -110,7 +111,12 @@ class SqlDeliveryService(ExpirySweep):
             )
             after = session.execute(select(GAME_SERVERS).where(GAME_SERVERS.c.id == key)).one()
         previous = None
-        if before.linked_at is not None:
+        # A restart of the same server is no "previously linked" (the plugins warn on it).
+        moved = (request.ip or before.linked_ip, request.hostname or before.linked_hostname) != (
+            before.linked_ip,
+            before.linked_hostname,
+        )
+        if before.linked_at is not None and moved:
             previous = PreviousLink(
                 ip=before.linked_ip or "",
                 host_name=before.linked_hostname or "",
