@@ -19,11 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
-from textual.worker_manager import WorkerManager
 
 from storeadmin.core.errors import StoreError
 from storeadmin.core.text import display_safe, redact_credentials
-from storeadmin.messages import ConnectFailed, ServiceConnected
+from storeadmin.messages import ConnectFailed, ServiceConnected, WorkerFailed
 from storeadmin.screens.customer_search import CustomerSearchScreen
 
 if TYPE_CHECKING:
@@ -40,19 +39,6 @@ EXIT_INVALID = 2
 
 EXIT_UNAVAILABLE = 4
 """Exit code when the store could not be opened (the CLI's "store unavailable")."""
-
-
-class _ReportingWorkerManager(WorkerManager):
-    """Forwards a failed worker of any screen to the App.
-
-    ``Worker.StateChanged`` does not bubble, so a screen's worker would fail silently
-    unless every screen handled it; this sends a copy to the App's handler instead.
-    """
-
-    def _remove_worker(self, worker: Worker[Any]) -> None:
-        super()._remove_worker(worker)
-        if worker.state is WorkerState.ERROR and worker.node is not self._app:
-            self._app.post_message(Worker.StateChanged(worker, worker.state))
 
 
 class StoreAdminApp(App[None]):
@@ -90,7 +76,6 @@ class StoreAdminApp(App[None]):
         location_hint: str | None = None,
     ) -> None:
         super().__init__()
-        self._workers = _ReportingWorkerManager(self)
         self._service_factory = service_factory
         self._clock = clock
         self._service: StoreService | None = None
@@ -152,9 +137,16 @@ class StoreAdminApp(App[None]):
         self.notify(message, title=title, severity="error", timeout=8, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Any worker that failed (on any screen) is reported once, here."""
+        """A failed worker of the App itself is reported like any other."""
         worker = event.worker
         if event.state is WorkerState.ERROR and worker.error is not None:
+            self.report_error(worker.error, context=_worker_context(worker))
+
+    @on(WorkerFailed)
+    def _worker_failed(self, message: WorkerFailed) -> None:
+        """A failed worker of a screen or widget (``widgets.reporting``), reported once, here."""
+        worker = message.worker
+        if worker.error is not None:
             self.report_error(worker.error, context=_worker_context(worker))
 
     # ------------------------------------------------------------ start-up

@@ -25,6 +25,7 @@ from storeadmin.core.text import display_safe
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.widgets.chrome import RecomposingFooter
 from storeadmin.widgets.paged_table import PagedTable
+from storeadmin.widgets.reporting import ReportsWorkerFailures
 from storeadmin.widgets.search_results import SearchInput, SearchResults, summary_rows
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ EMPTY_STORE_TEXT = (
 )
 
 
-class CustomerSearchScreen(Screen[None]):
+class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
     """Find a customer: search as you type, page through results, open one."""
 
     COMMANDS: ClassVar = {SearchCommands}

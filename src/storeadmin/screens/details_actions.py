@@ -32,6 +32,7 @@ from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.widgets.host import host
 from storeadmin.widgets.inventory_tab import InventoryTab
 from storeadmin.widgets.metadata_tab import MetadataTab
+from storeadmin.widgets.reporting import ReportsWorkerFailures
 
 ACTION_BINDINGS: list[BindingType] = [
     # Not in the footer: the action bar and the Inventory toolbar name these keys.
@@ -62,7 +63,7 @@ ACTION_BAR_BUTTONS = (
 """(button id, label, action) of the top action bar."""
 
 
-class DetailsActions(Screen[None]):
+class DetailsActions(ReportsWorkerFailures, Screen[None]):
     """Customer actions for the details screen; the subclass provides the header and tabs."""
 
     BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS

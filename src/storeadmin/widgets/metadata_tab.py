@@ -25,9 +25,10 @@ from storeadmin.core.models import MetadataField
 from storeadmin.core.service import StoreService
 from storeadmin.widgets.host import host
 from storeadmin.widgets.metadata_form import MetadataForm
+from storeadmin.widgets.reporting import ReportsWorkerFailures
 
 
-class MetadataTab(Vertical):
+class MetadataTab(ReportsWorkerFailures, Vertical):
     """The metadata form, its load and its save."""
 
     DEFAULT_CSS = """

@@ -31,6 +31,7 @@ from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.widgets.host import host
 from storeadmin.widgets.paged_table import PagedTable, Row
+from storeadmin.widgets.reporting import ReportsWorkerFailures
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ Fetch = Callable[[StoreService, str | None], Page[T]]
 """A blocking page fetch: (service, cursor) → page; built on the UI thread, run in a worker."""
 
 
-class PagedTab(Vertical, Generic[T]):
+class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
     """A tab body: optional toolbar, a message line, a PagedTable and a status line."""
 
     DEFAULT_CSS = """

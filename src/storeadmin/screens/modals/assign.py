@@ -35,14 +35,8 @@ from storeadmin.core.models import (
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_duration_days
-from storeadmin.screens.modals.base import (
-    ActionModal,
-    Checked,
-    FieldHint,
-    ServiceCall,
-    customer_label,
-    when_hint,
-)
+from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
+from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import host
 

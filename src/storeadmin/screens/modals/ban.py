@@ -20,13 +20,8 @@ from storeadmin.core.errors import AlreadyDone
 from storeadmin.core.models import Customer
 from storeadmin.core.service import StoreService
 from storeadmin.core.timefmt import format_local
-from storeadmin.screens.modals.base import (
-    ActionModal,
-    Checked,
-    FieldHint,
-    ServiceCall,
-    customer_label,
-)
+from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
+from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
 
 NO_END = "no end date: the ban lasts until it is lifted"

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from storeadmin.screens.modals.base import Dialog
@@ -44,19 +43,23 @@ class ConfirmModal(Dialog[bool]):
         self.no_label = no
         self.destructive = destructive
 
-    def compose(self) -> ComposeResult:
-        """The question and two buttons; the safe answer has the focus."""
-        with Vertical(id="dialog"):
-            yield Static(Text(self.title_line), id="dialog-title", markup=False)
-            yield Static(self.question, id="confirm-question", markup=False)
-            with Horizontal(id="dialog-buttons"):
-                yield Button(self.no_label, id="confirm-no", compact=True)
-                yield Button(
-                    self.yes_label,
-                    id="confirm-yes",
-                    variant="error" if self.destructive else "primary",
-                    compact=True,
-                )
+    def title_text(self) -> Text:
+        """The question's title (our words)."""
+        return Text(self.title_line)
+
+    def compose_body(self) -> ComposeResult:
+        """The question."""
+        yield Static(self.question, id="confirm-question", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        """The safe answer first; it has the focus."""
+        yield Button(self.no_label, id="confirm-no", compact=True)
+        yield Button(
+            self.yes_label,
+            id="confirm-yes",
+            variant="error" if self.destructive else "primary",
+            compact=True,
+        )
 
     def on_mount(self) -> None:
         """Focus "no", so a stray Enter does not confirm a destructive action."""

@@ -20,14 +20,8 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from storeadmin.core import validation
 from storeadmin.core.models import CreatedToken, Customer, CustomerToken
 from storeadmin.core.service import StoreService
-from storeadmin.screens.modals.base import (
-    ActionModal,
-    Checked,
-    FieldHint,
-    ServiceCall,
-    customer_label,
-    when_hint,
-)
+from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
+from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import host
 

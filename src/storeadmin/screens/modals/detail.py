@@ -1,4 +1,4 @@
-"""Base of the details screen's read-only modals: a title, a body loaded in a worker, Close.
+"""The read-only detail views over the details screen: a body loaded in a worker, Close.
 
 The fetch runs in a thread worker (group ``GROUP``) and posts ``Loaded``; the handler
 fills the body on the UI thread. A failure shows in the modal and is reported; escape
@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Button
+from textual.worker import Worker, get_current_worker
 
 from storeadmin.core.service import StoreService
-from storeadmin.core.text import display_safe
+from storeadmin.screens.modals.base import Dialog
 from storeadmin.widgets.host import host
 
 
@@ -41,32 +39,17 @@ def facts_grid(*pairs: tuple[str, Text | str], columns: int = 2) -> Table:
     return grid
 
 
-class DetailModal(ModalScreen[None]):
+class DetailModal(Dialog[None]):
     """A read-only dialog over the details screen; subclasses fetch and render one thing."""
 
     DEFAULT_CSS = """
-    DetailModal {
-        align: center middle;
-    }
     DetailModal > #dialog {
         width: 96%;
         max-width: 140;
-        height: auto;
-        max-height: 95%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    DetailModal #dialog-title {
-        text-style: bold;
-        margin-bottom: 1;
     }
     DetailModal #dialog-error {
-        display: none;
         color: $error;
-    }
-    DetailModal #dialog-error.-shown {
-        display: block;
+        margin-top: 0;
     }
     DetailModal .dialog-section {
         margin-top: 1;
@@ -76,10 +59,8 @@ class DetailModal(ModalScreen[None]):
         height: auto;
         max-height: 14;
     }
-    DetailModal #dialog-buttons {
-        height: auto;
-        margin-top: 1;
-        align-horizontal: right;
+    DetailModal #dialog-buttons Button {
+        margin-left: 0;
     }
     """
 
@@ -96,14 +77,6 @@ class DetailModal(ModalScreen[None]):
 
         result: object
 
-    def title_text(self) -> Text:
-        """The dialog title (our words; any data in it through ``cells.plain``)."""
-        raise NotImplementedError
-
-    def compose_body(self) -> ComposeResult:
-        """The body widgets, empty until :meth:`show` fills them."""
-        yield from ()
-
     def fetch(self, service: StoreService) -> object:
         """Blocking fetch (worker thread): never touch widgets here."""
         raise NotImplementedError
@@ -112,14 +85,9 @@ class DetailModal(ModalScreen[None]):
         """Fill the body with the fetched result (UI thread)."""
         raise NotImplementedError
 
-    def compose(self) -> ComposeResult:
-        """Title, body, error line, Close button."""
-        with Vertical(id="dialog"):
-            yield Static(self.title_text(), id="dialog-title", markup=False)
-            yield from self.compose_body()
-            yield Static("", id="dialog-error", markup=False)
-            with Horizontal(id="dialog-buttons"):
-                yield Button("Close", id="dialog-close", compact=True)
+    def compose_buttons(self) -> ComposeResult:
+        """Close."""
+        yield Button("Close", id="dialog-close", compact=True)
 
     def on_mount(self) -> None:
         """Start the fetch."""
@@ -145,15 +113,10 @@ class DetailModal(ModalScreen[None]):
         self.query_one("#dialog").loading = False
         self.show(event.result)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker[Any]) -> None:
         """Show a failed fetch in the dialog (the App reports it)."""
-        if event.state is not WorkerState.ERROR or event.worker.node is not self:
-            return
         self.query_one("#dialog").loading = False
-        error = event.worker.error
-        message = self.query_one("#dialog-error", Static)
-        message.update(Text(display_safe(f"Could not load: {error}", max_length=300)))
-        message.add_class("-shown")
+        self.show_error(f"Could not load: {worker.error}")
 
     @on(Button.Pressed, "#dialog-close")
     def _close_pressed(self, event: Button.Pressed) -> None:

@@ -20,13 +20,8 @@ from storeadmin.core import identifiers, validation
 from storeadmin.core.models import Customer, Platform
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
-from storeadmin.screens.modals.base import (
-    ActionModal,
-    Checked,
-    FieldHint,
-    ServiceCall,
-    customer_label,
-)
+from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
+from storeadmin.screens.modals.base import ServiceCall, customer_label
 
 PLATFORM_LABELS = {
     Platform.STEAM: "Steam (SteamID64)",

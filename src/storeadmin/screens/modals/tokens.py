@@ -16,10 +16,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from storeadmin.core.errors import AlreadyDone, StoreError
 from storeadmin.core.models import Customer, CustomerToken, TokenState
@@ -88,22 +87,21 @@ class TokensModal(Dialog[bool]):
         """True once a token was created or revoked (the caller reloads its history)."""
         self.busy = False
 
-    def compose(self) -> ComposeResult:
-        """Title, the token table, status and error lines, action buttons."""
-        with Vertical(id="dialog"):
-            yield Static(
-                Text.assemble("Tokens · ", customer_label(self.customer)),
-                id="dialog-title",
-                markup=False,
-            )
-            yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="tokens-status", markup=False)
-            yield Static("", id="dialog-error", markup=False)
-            with Horizontal(id="dialog-buttons"):
-                yield Button("New token (n)", id="tokens-create", compact=True)
-                yield Button("Revoke (x)", id="tokens-revoke", variant="error", compact=True)
-                yield Button("Revoke all (X)", id="tokens-revoke-all", compact=True)
-                yield Button("Close", id="tokens-close", compact=True)
+    def title_text(self) -> Text:
+        """``Tokens · Alice (#12)``."""
+        return Text.assemble("Tokens · ", customer_label(self.customer))
+
+    def compose_body(self) -> ComposeResult:
+        """The token table and a status line."""
+        yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="tokens-status", markup=False)
+
+    def compose_buttons(self) -> ComposeResult:
+        """Create, revoke, revoke all, close."""
+        yield Button("New token (n)", id="tokens-create", compact=True)
+        yield Button("Revoke (x)", id="tokens-revoke", variant="error", compact=True)
+        yield Button("Revoke all (X)", id="tokens-revoke-all", compact=True)
+        yield Button("Close", id="tokens-close", compact=True)
 
     def on_mount(self) -> None:
         """Columns, then the first load."""
@@ -282,11 +280,8 @@ class TokensModal(Dialog[bool]):
         self.show_error(str(event.error))
         self._update_buttons()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, worker: Worker[Any]) -> None:
         """A failed load or write: say so here (the App reports it too)."""
-        worker = event.worker
-        if worker.node is not self or event.state is not WorkerState.ERROR:
-            return
         self.busy = False
         self.query_one(DataTable).loading = False
         name = type(worker.error).__name__ if worker.error is not None else "error"
