@@ -110,7 +110,8 @@ def preview_lines(previews: Sequence[CommandPreview]) -> Text:
         text.append(
             f"{names} has no value for this customer: sent as written.", style="bold yellow"
         )
-    return text.rstrip() or text
+    text.rstrip()  # in place (returns None)
+    return text
 
 
 class AssignProductModal(ActionModal[InventoryItem]):
@@ -310,7 +311,7 @@ class AssignProductModal(ActionModal[InventoryItem]):
     # ------------------------------------------------------------ preview
 
     @property
-    def server_ids(self) -> tuple[int, ...]:
+    def server_ids(self) -> tuple[str, ...]:
         """The ticked servers, in list order."""
         ticked = set(self.query_one("#servers", SelectionList).selected)
         return tuple(server.id for server in self.servers if server.id in ticked)
