@@ -149,10 +149,6 @@ def test_cli_unsupported_is_one_line(cli_env: Prism, capsys: pytest.CaptureFixtu
     assert "PayNow cannot list" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the CLI lists tokens before revoke-all; it must skip that when the store lacks Feature.LIST_TOKENS (lead)",
-)
 def test_cli_revoke_all_on_prism(cli_env: Prism, capsys: pytest.CaptureFixture[str]) -> None:
     from storeadmin.cli import main
 

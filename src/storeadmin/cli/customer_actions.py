@@ -29,6 +29,7 @@ from storeadmin.core.commands import unresolved_in
 from storeadmin.core.errors import AlreadyDone, Invalid, NotFound
 from storeadmin.core.models import (
     CommandStage,
+    Feature,
     InventoryItem,
     MetadataField,
     Platform,
@@ -245,12 +246,16 @@ def _tokens_revoke_all(args: argparse.Namespace, settings: Settings) -> int:
         return fail("revoke-all needs --yes when there is no terminal to confirm on", EXIT_INVALID)
     with store(settings) as service:
         username = service.get_customer(customer_id).customer.username
-        now = datetime.now(UTC)
-        active = [t for t in service.list_tokens(customer_id) if t.state(now) is TokenState.ACTIVE]
-        if not active:
-            raise AlreadyDone(f"customer {customer_id} has no active tokens")
+        how_many = "all"
+        if Feature.LIST_TOKENS in service.store_info().features:
+            now = datetime.now(UTC)
+            tokens = service.list_tokens(customer_id)
+            active = [t for t in tokens if t.state(now) is TokenState.ACTIVE]
+            if not active:
+                raise AlreadyDone(f"customer {customer_id} has no active tokens")
+            how_many = f"all {len(active)} active"
         if not args.yes and not _confirm(
-            f"Revoke all {len(active)} active token(s) of {render.safe(username)} "
+            f"Revoke {how_many} token(s) of {render.safe(username)} "
             f"(customer {customer_id})? [y/N] "
         ):
             render.note("cancelled: nothing changed")
