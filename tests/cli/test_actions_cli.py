@@ -224,7 +224,7 @@ def test_ban_json(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
         "--reason",
         "abuse",
         "--until",
-        "2099-12-31",
+        "2035-12-31",
         "--json",
         "--db",
         shop.url,
@@ -232,7 +232,7 @@ def test_ban_json(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:
     assert code == 0
     ban = json.loads(out)["ban"]
     assert ban["reason"] == "abuse"
-    assert ban["expires_at"].startswith("2099-12-31T23:59:59")
+    assert ban["expires_at"].startswith("2035-12-31T23:59:59")
 
 
 # ---------------------------------------------------------------- tokens

@@ -172,11 +172,13 @@ def test_unreachable_postgresql_exits_4_without_the_password(
     assert "Traceback" not in err
 
 
-def test_not_a_database_exits_4(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_not_a_database_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file that is not a store is refused like a missing one (issue 14, item 5)."""
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"this is not a database file at all" * 100)
     code, out, err = run(capsys, "products", "list", "--db", str(junk))
-    assert code == 4
+    assert code == 2
+    assert "is not a SQLite database" in err
     assert out == ""
     assert err.count("\n") == 1
     assert "Traceback" not in err

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from storeadmin.cli.common import EXIT_OK, EXIT_UNAVAILABLE, fail
+from storeadmin.cli.common import EXIT_INVALID, EXIT_OK, EXIT_UNAVAILABLE, fail
 from storeadmin.config import Settings
 
 
@@ -35,10 +35,14 @@ def register(subcommands: Any) -> None:
     current.set_defaults(handler=_current)
 
 
-def _engine(settings: Settings) -> Any:
+def _engine(settings: Settings, *, create: bool = False) -> Any:
+    """The engine of a SQL location; a SQLite file is inspected read-only first and
+    refused unless it is a store (or, with ``create``, missing or empty)."""
     from storeadmin import stores
     from storeadmin.core.errors import Invalid
-    from storeadmin.data.engine import make_engine
+    from storeadmin.data import migrate
+    from storeadmin.data.engine import make_engine, normalise_url
+    from storeadmin.data.service import sqlite_file_of
 
     location = stores.parse_location(settings.location)
     if location.backend is not stores.Backend.SQL:
@@ -46,14 +50,18 @@ def _engine(settings: Settings) -> Any:
             {"store": "not a SQL store"},
             f"`storeadmin db` works on SQL stores only; {location.label} is not one",
         )
+    file = sqlite_file_of(normalise_url(location.text))
+    if file is not None:
+        migrate.check_sqlite_file(file, create=create)
     return make_engine(location.text)
 
 
 def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from storeadmin.data import migrate
     from storeadmin.data.base import ServiceBase
+    from storeadmin.data.engine import describe_endpoint
 
-    engine = _engine(settings)
+    engine = _engine(settings, create=True)
     try:
         with ServiceBase(engine, actor=settings.admin)._translate():
             before = migrate.schema_status(engine)
@@ -62,13 +70,20 @@ def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
                     f"database revision {before.current} is newer than this storeadmin",
                     EXIT_UNAVAILABLE,
                 )
-            backup = migrate.upgrade(engine, backup=not args.no_backup)
+            if before.state is migrate.SchemaState.FOREIGN:
+                where = describe_endpoint(engine.url)
+                return fail(migrate.foreign_message(where, before.tables), EXIT_INVALID)
+            result = migrate.apply_upgrade(engine, backup=not args.no_backup)
             after = migrate.schema_status(engine)
     finally:
         engine.dispose()
-    if backup is not None:
-        print(f"backup: {backup}")
-    print(f"schema: {before.current or 'empty'} -> {after.current} ({after.state})")
+    if result.backup is not None:
+        print(f"backup: {result.backup}")
+    if result.applied:
+        print(f"schema: {result.before or 'empty'} -> {result.after} ({after.state})")
+    else:
+        # Another upgrade (maybe running at the same moment) had already done it.
+        print(f"schema: already at {result.after} ({after.state}); nothing to do")
     return EXIT_OK
 
 

@@ -1,6 +1,11 @@
 """Schema migrations (Alembic, shipped inside the package) and the start-up policy.
 
-- empty database: created by ``upgrade head`` (never ``create_all``);
+- empty database: created by ``upgrade head`` (never ``create_all``) — an existing SQLite
+  file that is empty (0 bytes, or no tables) only when the caller asks to create a store
+  (``storeadmin db upgrade``, ``storeadmin demo``): a read never turns a file into a store;
+- a database of another program (tables, but no storeadmin schema version): refused,
+  saying what it is, and left byte-for-byte unchanged (SQLite files are inspected
+  read-only before the engine, which switches files to WAL, ever connects);
 - older embedded SQLite store: backed up next to the file, then upgraded;
 - older shared PostgreSQL: refused until someone runs ``storeadmin db upgrade``;
 - newer than this build: refused.
@@ -26,7 +31,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
-from storeadmin.core.errors import Unavailable
+from storeadmin.core.errors import NotFound, Unavailable
 from storeadmin.data.dialect import is_sqlite
 
 MIGRATION_LOCK_KEY = 0x5707E_AD31
@@ -56,6 +61,8 @@ class SchemaState(enum.StrEnum):
     """How the database's schema compares with this build's."""
 
     EMPTY = "empty"
+    FOREIGN = "foreign"
+    """Tables, but no storeadmin schema version: another program's database."""
     BEHIND = "behind"
     CURRENT = "current"
     AHEAD = "ahead"
@@ -68,6 +75,8 @@ class SchemaStatus:
     current: str | None
     head: str
     state: SchemaState
+    tables: tuple[str, ...] = ()
+    """The database's tables (only filled in for a FOREIGN database, to name them)."""
 
 
 def alembic_config() -> Config:
@@ -91,10 +100,15 @@ def schema_status(engine: Engine) -> SchemaStatus:
     head = head_revision()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-        has_tables = bool(inspect(connection).get_table_names())
+        tables = tuple(sorted(inspect(connection).get_table_names()))
         connection.rollback()
     if current is None:
-        state = SchemaState.BEHIND if has_tables else SchemaState.EMPTY
+        # Every storeadmin schema has had alembic_version since its first migration
+        # (a downgrade to base leaves it, empty): tables without it are someone else's.
+        if tables and "alembic_version" not in tables:
+            return SchemaStatus(current=None, head=head, state=SchemaState.FOREIGN, tables=tables)
+        others = [name for name in tables if name != "alembic_version"]
+        state = SchemaState.BEHIND if others else SchemaState.EMPTY
     elif current == head:
         state = SchemaState.CURRENT
     else:
@@ -103,14 +117,40 @@ def schema_status(engine: Engine) -> SchemaStatus:
     return SchemaStatus(current=current, head=head, state=state)
 
 
+@dataclass(frozen=True, slots=True)
+class UpgradeResult:
+    """What one upgrade did: the revision it found *once it held the migration lock*
+    (so of several concurrent upgrades only one reports the change), and the backup."""
+
+    before: str | None
+    after: str | None
+    backup: Path | None
+
+    @property
+    def applied(self) -> bool:
+        """True if this run changed the schema (another run may have done it first)."""
+        return self.before != self.after
+
+
 def upgrade(engine: Engine, *, revision: str = "head", backup: bool = True) -> Path | None:
     """Upgrade the schema; returns the SQLite backup file made first, if any."""
+    return apply_upgrade(engine, revision=revision, backup=backup).backup
+
+
+def apply_upgrade(
+    engine: Engine, *, revision: str = "head", backup: bool = True
+) -> UpgradeResult:
+    """Upgrade the schema under the migration lock; report what this run found and left."""
     if is_sqlite(engine):
         backup_path = _backup_sqlite(engine) if backup else None
-        _run_sqlite(engine, "upgrade", revision)
-        return backup_path
-    _run_postgres(engine, "upgrade", revision)
-    return None
+        before, after = _run_sqlite(engine, "upgrade", revision)
+        return UpgradeResult(before, after, backup_path)
+    before, after = _run_postgres(engine, "upgrade", revision)
+    return UpgradeResult(before, after, None)
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -121,11 +161,25 @@ def downgrade(engine: Engine, revision: str) -> None:
         _run_postgres(engine, "downgrade", revision)
 
 
-def prepare(engine: Engine, *, auto_upgrade_shared: bool = False) -> SchemaStatus:
+def foreign_message(where: str, tables: tuple[str, ...]) -> str:
+    """What to say about a database storeadmin did not make (``where``: password-free)."""
+    shown = ", ".join(tables[:5]) + (f", … ({len(tables)} tables)" if len(tables) > 5 else "")
+    return (
+        f"{where} is not a storeadmin store: it is another program's database "
+        f"(tables: {shown}; no storeadmin schema version). Nothing was changed — "
+        "check --db, or create a store in a new file or an empty database"
+    )
+
+
+def prepare(
+    engine: Engine, *, auto_upgrade_shared: bool = False, where: str = "the database"
+) -> SchemaStatus:
     """Apply the start-up policy; raise Unavailable with a fix-it message when refusing."""
     status = schema_status(engine)
     if status.state is SchemaState.CURRENT:
         return status
+    if status.state is SchemaState.FOREIGN:
+        raise NotFound(foreign_message(where, status.tables))
     if status.state is SchemaState.AHEAD:
         raise Unavailable(
             f"this database was migrated by a newer storeadmin (revision {status.current}); "
@@ -141,22 +195,95 @@ def prepare(engine: Engine, *, auto_upgrade_shared: bool = False) -> SchemaStatu
     return schema_status(engine)
 
 
+class FileKind(enum.StrEnum):
+    """What a SQLite location's file holds, found without changing it."""
+
+    MISSING = "missing"
+    EMPTY = "empty"
+    """0 bytes, or a SQLite database without tables."""
+    STORE = "store"
+    """Has storeadmin's ``alembic_version`` table (any revision)."""
+    FOREIGN = "foreign"
+    """Another program's SQLite database."""
+    NOT_SQLITE = "not sqlite"
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def inspect_sqlite_file(path: Path) -> tuple[FileKind, tuple[str, ...]]:
+    """What ``path`` holds, and its tables: read-only (``mode=ro``), never writing it."""
+    if not path.exists():
+        return FileKind.MISSING, ()
+    if path.is_dir():
+        return FileKind.NOT_SQLITE, ()
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        return FileKind.EMPTY, ()
+    if header != SQLITE_HEADER:
+        return FileKind.NOT_SQLITE, ()
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            rows = connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return FileKind.NOT_SQLITE, ()
+    tables = tuple(sorted(str(row[0]) for row in rows))
+    if not tables:
+        return FileKind.EMPTY, ()
+    return (FileKind.STORE if "alembic_version" in tables else FileKind.FOREIGN), tables
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse (NotFound, one line: exit 2 like a missing file) to open ``path`` as a store unless it is one, or is
+    missing/empty and ``create`` is set. Nothing is written to the file either way."""
+    kind, tables = inspect_sqlite_file(path)
+    if kind in (FileKind.STORE, FileKind.MISSING):
+        return  # a missing file is refused earlier by the CLI unless created on first use
+    if kind is FileKind.EMPTY and create:
+        return
+    if kind is FileKind.EMPTY:
+        raise NotFound(
+            f"{path} is an empty file, not a storeadmin store; nothing was changed — "
+            f"make it one with `storeadmin db upgrade --db {path}` or "
+            f"`storeadmin demo --db {path}`"
+        )
+    if kind is FileKind.NOT_SQLITE:
+        raise NotFound(
+            f"{path} is not a SQLite database (nor a storeadmin store); nothing was changed "
+            "— check --db"
+        )
+    raise NotFound(foreign_message(str(path), tables))
+
+
 def _run_command(connection: Connection, name: str, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     getattr(command, name)(config, revision)
 
 
-def _run_sqlite(engine: Engine, name: str, revision: str) -> None:
+def _run_sqlite(engine: Engine, name: str, revision: str) -> tuple[str | None, str | None]:
+    """Run an Alembic command in one ``BEGIN IMMEDIATE`` transaction (the write lock is
+    the migration lock); returns the revision found under the lock and the one left."""
     with engine.connect() as connection:
         # foreign_keys is a no-op inside a transaction, so switch it off on the raw
         # connection before the migration's BEGIN.
         raw = connection.connection.driver_connection
         assert raw is not None
         raw.execute("PRAGMA foreign_keys=OFF")
+        connection = connection.execution_options(sqlite_begin="IMMEDIATE")
         try:
             with connection.begin():
+                before = _revision(connection)
                 _run_command(connection, name, revision)
+                after = _revision(connection)
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if problems:
                     raise Unavailable(
@@ -164,18 +291,24 @@ def _run_sqlite(engine: Engine, name: str, revision: str) -> None:
                     )
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+    return before, after
 
 
-def _run_postgres(engine: Engine, name: str, revision: str) -> None:
+def _run_postgres(engine: Engine, name: str, revision: str) -> tuple[str | None, str | None]:
+    """Run an Alembic command holding the advisory lock; returns the revision found once
+    the lock was held and the one left."""
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         connection.commit()
         try:
             with connection.begin():
+                before = _revision(connection)
                 _run_command(connection, name, revision)
+                after = _revision(connection)
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
             connection.commit()
+    return before, after
 
 
 def _backup_sqlite(engine: Engine) -> Path | None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import URL, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -89,27 +90,46 @@ class SqlStoreService(
         ), False
 
 
+def sqlite_file_of(url: URL) -> Path | None:
+    """The file a SQLite URL opens, or None (PostgreSQL, in-memory)."""
+    if not url.drivername.startswith("sqlite"):
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or url.query.get("mode") == "memory":
+        return None
+    return Path(database.removeprefix("file:")).expanduser()
+
+
 def open_sql_store(
     url: str,
     *,
     actor: str,
     auto_upgrade_shared: bool = False,
     clock: Callable[[], datetime] | None = None,
+    create: bool = False,
 ) -> SqlStoreService:
     """Connect, apply the schema start-up policy and return a ready service.
 
-    Raises Unavailable with one clear, password-free line when that is not possible.
+    A SQLite file that exists but is empty (0 bytes, no tables) becomes a store only
+    with ``create=True``; another program's database is always refused. Both are found
+    out before connecting, so the file is left byte-for-byte unchanged. Raises
+    Unavailable with one clear, password-free line when the store cannot be opened.
     """
     try:
         parsed = normalise_url(url)
     except Exception as error:
         raise Unavailable(f"not a database URL or path: {type(error).__name__}") from None
+    file = sqlite_file_of(parsed)
+    if file is not None:
+        migrate.check_sqlite_file(file, create=create)
     try:
         engine = make_engine(parsed)
     except (ValueError, ImportError) as error:
         raise Unavailable(redact_text(str(error))) from None
     try:
-        migrate.prepare(engine, auto_upgrade_shared=auto_upgrade_shared)
+        migrate.prepare(
+            engine, auto_upgrade_shared=auto_upgrade_shared, where=describe_endpoint(parsed)
+        )
     except StoreError:
         engine.dispose()
         raise
