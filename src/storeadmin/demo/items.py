@@ -74,6 +74,7 @@ class DeliveryRows:
                 ts(expires) if expires is not None else None,
                 self.server_json[product.id],
                 *tail,
+                self._swept(revoked, expires),
             )
         )
         stages = self.templates[product.id]
@@ -89,6 +90,14 @@ class DeliveryRows:
             self._attempts(
                 iid, product, stages["on_expire"], "on_expire", expires + 30, values, out
             )
+
+    def _swept(self, revoked: int | None, expires: int | None) -> str | None:
+        """``expire_queued_at`` of an active item that expired before the demo's anchor:
+        its end is history (as migration 0003 marks such items), so the first expiry
+        sweep of a demo store does not queue years of removal commands."""
+        if revoked is None and expires is not None and expires <= self.anchor:
+            return self.ts(expires)
+        return None
 
     def _attempts(
         self,
@@ -175,6 +184,7 @@ class DeliveryRows:
                 ts(expires) if expires is not None else None,
                 self.server_json[product.id],
                 *tail,
+                self._swept(revoked, expires),
             )
         )
         after = {"product_id": product.id, "expires_at": iso(expires)}

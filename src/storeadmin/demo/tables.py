@@ -108,6 +108,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "revoked_at",
         "revoked_by",
         "revoke_reason",
+        "expire_queued_at",
     ),
     "command_attempts": (
         "id",
