@@ -330,7 +330,7 @@ def watch_for_panic(app: App[Any]) -> list[bool]:
         crashed.append(True)
         original(*renderables)
 
-    app.panic = panic  # type: ignore[method-assign]
+    app.panic = panic  # type: ignore[method-assign]  # wraps this instance's panic to record the crash
     return crashed
 
 

@@ -198,7 +198,7 @@ def _rule(args: argparse.Namespace, settings: Settings) -> int:
             )
             if timeout <= timedelta(0):
                 raise Invalid({"--ack-timeout": "must be positive"})
-            current = service.set_failure_rule(  # type: ignore[attr-defined]
+            current = service.set_failure_rule(  # type: ignore[attr-defined]  # not in StoreService: only stores with a failure_rule (checked above) have it
                 FailureRule(
                     max_deliveries=args.max_deliveries or current.max_deliveries,
                     ack_timeout=timeout,

@@ -15,7 +15,7 @@ from storeadmin.data.schema import (
     InventoryItemRow,
 )
 
-GAME_SERVERS: Table = GameServerRow.__table__  # type: ignore[assignment]
-ATTEMPTS: Table = CommandAttemptRow.__table__  # type: ignore[assignment]
-ITEMS: Table = InventoryItemRow.__table__  # type: ignore[assignment]
-PRESENCE: Table = CustomerPresenceRow.__table__  # type: ignore[assignment]
+GAME_SERVERS: Table = GameServerRow.__table__  # type: ignore[assignment]  # __table__ is typed FromClause; a mapped class's is a Table
+ATTEMPTS: Table = CommandAttemptRow.__table__  # type: ignore[assignment]  # __table__ is typed FromClause; a mapped class's is a Table
+ITEMS: Table = InventoryItemRow.__table__  # type: ignore[assignment]  # __table__ is typed FromClause; a mapped class's is a Table
+PRESENCE: Table = CustomerPresenceRow.__table__  # type: ignore[assignment]  # __table__ is typed FromClause; a mapped class's is a Table

@@ -90,7 +90,7 @@ class PayNowBase:
         with self._cache_lock:
             hit = self._cache.get(key)
             if hit is not None and now - hit[0] < CACHE_SECONDS:
-                return hit[1]  # type: ignore[no-any-return]
+                return hit[1]  # type: ignore[no-any-return]  # the cache holds any loader's value; key names the loader, so T
         value = load()
         with self._cache_lock:
             self._cache[key] = (now, value)

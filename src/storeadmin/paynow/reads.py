@@ -194,13 +194,13 @@ class PayNowReads(PayNowBase):
             ):
                 self._item_owner[str(row["id"])] = owner
                 if str(row["id"]) == item_id:
-                    return row  # type: ignore[no-any-return]
+                    return row  # type: ignore[no-any-return]  # a page row is parsed JSON (Any); the API's schema makes it an object
         for row in self._client.paged(
             self._client.store_path("/delivery/items"), {"asc": False}, max_pages=5
         ):
             if str(row["id"]) == item_id:
                 self._item_owner[item_id] = str(row["customer_id"])
-                return row  # type: ignore[no-any-return]
+                return row  # type: ignore[no-any-return]  # a page row is parsed JSON (Any); the API's schema makes it an object
         raise NotFound(f"no inventory item {item_id} in the PayNow store")
 
     def get_item(self, item_id: str) -> InventoryItem:

@@ -103,7 +103,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, search input, status line, results (or a start-up / empty view), footer."""
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         yield Header()
         yield SearchInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Static("", id="status")
@@ -156,7 +156,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
             self._debounce = None
         if not self._connected or self.query_one_optional(SearchResults) is None:
             return
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         self._generation += 1
         self._set_status("Searching…")
         self.query_one(SearchResults).has_more = False
@@ -207,7 +207,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
     def _need_more(self) -> None:
         if self._next_cursor is None or self._shown_query is None or not self._connected:
             return
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         self._search_more(app.service, self._shown_query, self._next_cursor, self._generation)
 
     @on(MoreFound)
@@ -280,7 +280,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         self._open(str(event.row_key.value))
 
     def _open(self, customer_id: str) -> None:
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         try:
             app.open_customer(customer_id)
         except Exception as error:  # the details screen failing to build must not crash us
@@ -292,7 +292,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
             return
         customer_id = self.query_one(SearchResults).selected_customer_id()
         if customer_id is not None:
-            app: StoreAdminApp = self.app  # type: ignore[assignment]
+            app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
             self._refresh_customer(app.service, customer_id)
 
     @work(

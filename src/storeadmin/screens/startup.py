@@ -71,6 +71,6 @@ class ConnectErrorScreen(Screen[None]):
 
     def action_retry(self) -> None:
         """Close this view and connect again."""
-        app: StoreAdminApp = self.app  # type: ignore[assignment]
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         self.dismiss()
         app.connect()

@@ -53,7 +53,7 @@ class StatusFilter(Select[E], Generic[E]):
     def status(self) -> E | None:
         """The chosen status, or None for All."""
         value = self.value
-        return None if value is Select.NULL else value  # type: ignore[return-value]
+        return None if value is Select.NULL else value  # type: ignore[return-value]  # Select.value is typed E | NoSelection; NULL is the only NoSelection
 
 
 class FilteredTab(PagedTab[T], Generic[T]):

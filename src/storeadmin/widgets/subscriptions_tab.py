@@ -42,7 +42,7 @@ class SubscriptionsTab(FilteredTab[Subscription]):
         def fetch(service: StoreService, cursor: str | None) -> Page[Subscription]:
             return service.list_subscriptions(
                 customer_id,
-                status=status,  # type: ignore[arg-type]
+                status=status,  # type: ignore[arg-type]  # the filter offers SubscriptionStatus members only (STATUSES)
                 limit=PAGE_SIZE,
                 cursor=cursor,
             )

@@ -205,14 +205,14 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
         """Worker thread: fetch a page and post it back (never touches widgets)."""
         page = fetch(service, cursor)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.PageLoaded(generation, page, first))  # type: ignore[arg-type]
+            self.post_message(self.PageLoaded(generation, page, first))  # type: ignore[arg-type]  # a message class cannot be generic in T: Page[T] travels as Page[object]
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
         event.stop()
         if event.generation != self._generation:
             return  # a reload or filter change superseded this fetch
-        items: tuple[T, ...] = event.page.items  # type: ignore[assignment]
+        items: tuple[T, ...] = event.page.items  # type: ignore[assignment]  # the page this tab's own fetch posted (see _fetch)
         rows: list[Row] = [(self.row_key(item), self.row_cells(item)) for item in items]
         table = self.table
         if event.first:

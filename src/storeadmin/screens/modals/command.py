@@ -79,7 +79,7 @@ class CommandModal(DetailModal):
 
     def show(self, result: object) -> None:
         """Fill the table (capped like every table) and count the attempts."""
-        attempts: tuple[CommandAttempt, ...] = result  # type: ignore[assignment]
+        attempts: tuple[CommandAttempt, ...] = result  # type: ignore[assignment]  # result is what fetch() returned
         page = first_page_only(attempts)
         self._attempts = {str(attempt.id): attempt for attempt in page.items}
         self.query_one(PagedTable).show_first_page(

@@ -65,7 +65,7 @@ class OrderModal(DetailModal):
 
     def show(self, result: object) -> None:
         """Status, gateway and times; the lines; the money breakdown."""
-        details: OrderDetails = result  # type: ignore[assignment]
+        details: OrderDetails = result  # type: ignore[assignment]  # result is what fetch() returned
         order = details.order
         self.query_one("#order-facts", Static).update(
             facts_grid(

@@ -60,7 +60,7 @@ class SubscriptionModal(DetailModal):
 
     def show(self, result: object) -> None:
         """Every fact, then the recent orders."""
-        details: SubscriptionDetails = result  # type: ignore[assignment]
+        details: SubscriptionDetails = result  # type: ignore[assignment]  # result is what fetch() returned
         sub = details.subscription
         self.query_one("#subscription-facts", Static).update(
             facts_grid(
