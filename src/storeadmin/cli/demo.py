@@ -74,7 +74,7 @@ def _customers(text: str) -> int:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from storeadmin import stores
     from storeadmin.core.errors import Invalid
-    from storeadmin.demo import DEFAULT_DEMO_CUSTOMERS, build_demo_store
+    from storeadmin.demo import DEFAULT_DEMO_CUSTOMERS, build_demo_store, todays_anchor
 
     # Only an explicit --db (or --demo) chooses the target: $STOREADMIN_DB or the config
     # file name the admin's real store, which is never the default here.
@@ -92,7 +92,12 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     with _progress(sys.stdout.isatty()) as progress:
         summary = build_demo_store(
-            target, customers=customers, seed=args.seed, progress=progress, force=args.force
+            target,
+            customers=customers,
+            seed=args.seed,
+            progress=progress,
+            force=args.force,
+            anchor=todays_anchor(),
         )
     _print_summary(summary, explicit)
     return EXIT_OK

@@ -12,6 +12,7 @@ from storeadmin.demo.build import (
     DemoSummary,
     build_demo_store,
     ensure_demo_store,
+    todays_anchor,
 )
 from storeadmin.demo.rows import BENCH_ID, MIN_CUSTOMERS, WHALE_ID
 
@@ -24,4 +25,5 @@ __all__ = [
     "DemoSummary",
     "build_demo_store",
     "ensure_demo_store",
+    "todays_anchor",
 ]

@@ -44,6 +44,14 @@ from storeadmin.demo.rows import (
 
 DEMO_ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 """Every demo timestamp is relative to this instant (never the real clock)."""
+def todays_anchor(now: datetime | None = None) -> datetime:
+    """Noon UTC of today: the anchor of a demo store built for use (``--demo``, ``storeadmin
+    demo``), so that what is active, due or expired reads true on the day it is built.
+    Same seed and same day, same data; tests and benchmarks pass ``DEMO_ANCHOR``."""
+    today = (now or datetime.now(UTC)).astimezone(UTC)
+    return today.replace(hour=12, minute=0, second=0, microsecond=0)
+
+
 DEFAULT_DEMO_CUSTOMERS = 5_000
 """Size of the demo store that ``storeadmin --demo`` creates on first use."""
 DEMO_MARKER_KEY = "demo"
@@ -125,7 +133,7 @@ def ensure_demo_store(path: str) -> None:
                     return
         finally:
             engine.dispose()
-    build_demo_store(str(file), customers=DEFAULT_DEMO_CUSTOMERS)
+    build_demo_store(str(file), customers=DEFAULT_DEMO_CUSTOMERS, anchor=todays_anchor())
 
 
 # ---------------------------------------------------------------- per backend
