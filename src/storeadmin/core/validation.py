@@ -20,6 +20,12 @@ from storeadmin.core.models import MetadataField
 MAX_USERNAME = 64
 MAX_METADATA_KEY = 64
 MAX_METADATA_VALUE = 1024
+MAX_METADATA_FIELDS = 200
+"""Fields one customer may keep. Real stores keep a handful (Discord and forum IDs, a
+note); 200 is far beyond that and keeps the Metadata form, search's key list and each
+audit entry small (10,000 keys froze the form for minutes and made 500 KB audit rows)."""
+MAX_METADATA_TOTAL = 64 * 1024
+"""Characters (keys plus values) one customer's metadata may hold in all."""
 MAX_REASON = 500
 MAX_LABEL = 100
 MAX_ADMIN = 100
@@ -134,16 +140,56 @@ def _row_problem(key: str, value: str, now: datetime | None) -> str | None:
     return None
 
 
+def _limit_problems(
+    kept: Sequence[MetadataField],
+    positions: Sequence[int],
+    previous: Sequence[MetadataField],
+) -> dict[int, str]:
+    """The row (position in the form) where the map goes past a per-customer limit.
+
+    A map already past a limit (written before there was one) may be saved as long as it
+    does not grow on that measure, so it can be cleaned up a field at a time.
+    """
+    max_fields = max(MAX_METADATA_FIELDS, len(previous))
+    max_total = max(MAX_METADATA_TOTAL, sum(len(f.key) + len(f.value) for f in previous))
+    if len(kept) > max_fields:
+        return {
+            positions[max_fields]: (
+                f"at most {MAX_METADATA_FIELDS} fields per customer: this would make "
+                f"{len(kept)}; remove some"
+            )
+        }
+    total = 0
+    for field, position in zip(kept, positions, strict=True):
+        total += len(field.key) + len(field.value)
+        if total > max_total:
+            whole = sum(len(f.key) + len(f.value) for f in kept)
+            return {
+                position: (
+                    f"at most {MAX_METADATA_TOTAL:,} characters of metadata per customer: "
+                    f"this would make {whole:,}; shorten or remove some"
+                )
+            }
+    return {}
+
+
 def validate_metadata(
-    rows: Sequence[MetadataField], *, now: datetime | None = None
+    rows: Sequence[MetadataField],
+    *,
+    now: datetime | None = None,
+    previous: Sequence[MetadataField] | None = None,
 ) -> tuple[MetadataField, ...]:
     """Clean the metadata form: drop blank rows, refuse bad ones (all reported at once).
+
+    With ``previous`` (the stored map), the per-customer limits are checked too
+    (``MAX_METADATA_FIELDS``, ``MAX_METADATA_TOTAL``; see :func:`_limit_problems`).
 
     Raises :class:`InvalidRows` mapping the position of each bad row in ``rows``
     (0-based) to its problem; messages name other rows 1-based, as shown.
     """
     problems: dict[int, str] = {}
     kept: list[MetadataField] = []
+    positions: list[int] = []
     first_by_key: dict[str, int] = {}
     for index, row in enumerate(rows):
         # Controls are checked on the raw text: strip() would quietly eat a newline.
@@ -171,6 +217,9 @@ def validate_metadata(
             problems[index] = problem
         else:
             kept.append(MetadataField(key, value))
+            positions.append(index)
+    if not problems and previous is not None:
+        problems = _limit_problems(kept, positions, previous)
     if problems:
         raise InvalidRows(problems)
     return tuple(kept)

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import validation
+from storeadmin.core.errors import NotFound
 from storeadmin.core.models import MetadataField
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.checks import rowcount
 from storeadmin.data.customers import load_customer, require_customer, stale_conflict
 from storeadmin.data.ids import sql_id, sql_version
-from storeadmin.data.schema import CustomerRow, MetadataRow
+from storeadmin.data.schema import AuditRow, CustomerRow, MetadataRow
 
 
 def metadata_map(session: Session, customer_id: int) -> dict[str, str]:
@@ -34,13 +36,43 @@ def _sorted_fields(values: Mapping[str, str]) -> tuple[MetadataField, ...]:
     )
 
 
-def clean_metadata(fields: Sequence[MetadataField], now: datetime) -> dict[str, str]:
-    """Validate the rows (InvalidRows on any bad row) and drop fully cleared ones."""
+def clean_metadata(
+    fields: Sequence[MetadataField],
+    now: datetime,
+    previous: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Validate the rows (InvalidRows on any bad row, or past the per-customer limits
+    compared with ``previous``) and drop fully cleared ones."""
     rows = list(fields)
-    result = validation.validate_metadata(rows, now=now)
+    before = None if previous is None else [MetadataField(k, v) for k, v in previous.items()]
+    result = validation.validate_metadata(rows, now=now, previous=before)
     if result is not None:
         rows = list(result)
     return {row.key: row.value for row in rows if row.key.strip() or row.value.strip()}
+
+
+def metadata_diff(
+    old: Mapping[str, str], new: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """What an audit row keeps of a metadata change: ``before`` holds the old value of
+    every key changed or removed, ``after`` the new value of every key changed or added.
+
+    One ``metadata set`` on a customer with 10,000 keys audits one key, not the whole
+    map twice (the log is append-only: whole maps made it grow quadratically).
+    """
+    before = {k: v for k, v in old.items() if new.get(k) != v}
+    after = {k: v for k, v in new.items() if old.get(k) != v}
+    return before, after
+
+
+def undo_change(
+    after_map: Mapping[str, str], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, str]:
+    """The map before an audited change, from the map after it. Works for compact rows
+    (:func:`metadata_diff`) and for rows written before them, which hold whole maps."""
+    result = {k: v for k, v in after_map.items() if k not in after}
+    result.update({str(k): str(v) for k, v in before.items()})
+    return result
 
 
 class Metadata(ServiceBase):
@@ -67,13 +99,14 @@ class Metadata(ServiceBase):
         cid = sql_id(customer_id, "customer")
         expected = None if expected_version is None else sql_version(expected_version)
         now = self.now()
-        new = clean_metadata(fields, now)
+        clean_metadata(fields, now)  # bad rows are refused before any transaction
         with self.write() as session:
             # Locked: two admins replacing the map at once queue up instead of clashing.
             row = load_customer(session, cid, lock=True)
             if expected_version is not None and row.version != expected:
                 raise stale_conflict(row)
             old = metadata_map(session, cid)
+            new = clean_metadata(fields, now, previous=old)  # the per-customer limits
             if old == new:
                 return _sorted_fields(old)
             if expected_version is not None:
@@ -92,6 +125,7 @@ class Metadata(ServiceBase):
                     insert(MetadataRow),
                     [{"customer_id": cid, "key": k, "value": v} for k, v in new.items()],
                 )
+            changed_before, changed_after = metadata_diff(old, new)
             audit.record(
                 session,
                 self,
@@ -99,8 +133,37 @@ class Metadata(ServiceBase):
                 target_type="customer",
                 target_id=cid,
                 customer_id=cid,
-                before=old,
-                after=new,
+                before=changed_before,
+                after=changed_after,
             )
         self.__dict__.pop("_metadata_keys", None)  # search's cached keys (Customers.metadata_keys)
         return _sorted_fields(new)
+
+    def metadata_change(
+        self, customer_id: str, audit_id: str
+    ) -> tuple[tuple[MetadataField, ...], tuple[MetadataField, ...]]:
+        """The whole map before and after one ``metadata.replace`` audit entry (what
+        History shows in full), rebuilt from today's map by undoing the newer changes."""
+        cid = sql_id(customer_id, "customer")
+        target = sql_id(audit_id, "audit entry")
+        with self.read() as session:
+            require_customer(session, cid)
+            rows = session.execute(
+                select(AuditRow.id, AuditRow.before, AuditRow.after)
+                .where(
+                    AuditRow.customer_id == cid,
+                    AuditRow.action == "metadata.replace",
+                    AuditRow.id >= target,
+                )
+                .order_by(AuditRow.id.desc())
+            ).all()
+            current = metadata_map(session, cid)
+        if not rows or rows[-1].id != target:
+            raise NotFound(f"no metadata change {audit_id} in this customer's history")
+        after_map = current
+        for row in rows:
+            before_map = undo_change(after_map, row.before or {}, row.after or {})
+            if row.id == target:
+                return _sorted_fields(before_map), _sorted_fields(after_map)
+            after_map = before_map
+        raise AssertionError("unreachable: the target row is in rows")
