@@ -53,7 +53,8 @@ def test_id_forms() -> None:
         (MatchKind.SUBSCRIPTION_ID, 123),
     ]
     assert parse_id_forms("c123") == [(MatchKind.CUSTOMER_ID, 123)]
-    assert parse_id_forms("#7") == [(MatchKind.ORDER_ID, 7)]
+    # The app shows a customer as "Name (#5000)": that form opens that customer.
+    assert parse_id_forms("#7") == [(MatchKind.CUSTOMER_ID, 7)]
     assert parse_id_forms("Order #7") == [(MatchKind.ORDER_ID, 7)]
     assert parse_id_forms("o7") == [(MatchKind.ORDER_ID, 7)]
     assert parse_id_forms("sub 9") == [(MatchKind.SUBSCRIPTION_ID, 9)]
@@ -123,7 +124,9 @@ def test_customer_order_and_subscription_ids(service: SqlStoreService) -> None:
 
     [hit] = service.search_customers(f"c{first}").items
     assert (hit.id, hit.matched_by) == (first, MatchKind.CUSTOMER_ID)
-    [hit] = service.search_customers(f"#{oid}").items
+    [hit] = service.search_customers(f"#{first}").items
+    assert (hit.id, hit.matched_by) == (first, MatchKind.CUSTOMER_ID)
+    [hit] = service.search_customers(f"o{oid}").items
     assert (hit.id, hit.matched_by) == (second, MatchKind.ORDER_ID)
     [hit] = service.search_customers(f"order {oid}").items
     assert hit.id == second
@@ -202,7 +205,7 @@ def test_id_input_that_matched_skips_the_name_phases(service: SqlStoreService) -
         (steam, MatchKind.ORDER_ID),
         (numbered, MatchKind.NAME_PREFIX),
     ]
-    [hit] = service.search_customers("#1").items
+    [hit] = service.search_customers("order #1").items
     assert (hit.id, hit.matched_by) == (steam, MatchKind.ORDER_ID)
 
 
@@ -413,3 +416,21 @@ def assert_plan(service: SqlStoreService, sql: str, params: object, *, uses: str
     assert not any(d.startswith("SCAN customers ") or d == "SCAN customers" for d in details), (
         details
     )
+
+
+def test_links_and_mentions_the_app_shows_find_their_customer(service: SqlStoreService) -> None:
+    engine = service.engine
+    uuid = "069a79f4-44e9-4726-a5be-fca90e38aaf5"
+    crafter = factories.customer(engine, "Crafter", platform="minecraft", external_id=uuid)
+    chatter = factories.customer(engine, "Chatter", external_id="76561198000000077")
+    factories.metadata(engine, chatter, DiscordID="123456789012345678")
+    for link in (
+        f"https://namemc.com/profile/{uuid}",
+        f"namemc.com/profile/{uuid.replace('-', '')}.1",
+        f"https://de.namemc.com/profile/{uuid}/",
+    ):
+        [hit] = service.search_customers(link).items
+        assert (hit.id, hit.matched_by) == (crafter, MatchKind.EXTERNAL_ID), link
+    for mention in ("<@123456789012345678>", "<@!123456789012345678>"):
+        [hit] = service.search_customers(mention).items
+        assert (hit.id, hit.matched_by) == (chatter, MatchKind.METADATA), mention

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -37,6 +38,22 @@ from storeadmin.core.service import DEFAULT_PAGE
 from support.memory_store.base import MemoryBase
 from support.memory_store.state import _newest, _page
 
+_ID_FORMS = (
+    ("any", re.compile(r"^([0-9]+)$")),
+    ("customer", re.compile(r"^(?:#|c|cust|customer)\s*#?\s*([0-9]+)$", re.I)),
+    ("order", re.compile(r"^(?:o|order)\s*#?\s*([0-9]+)$", re.I)),
+    ("sub", re.compile(r"^(?:s|sub|subscription)\s*#?\s*([0-9]+)$", re.I)),
+)
+
+
+def _id_form(text: str) -> tuple[str, str]:
+    """Which kind of ID ``text`` names (``#5000`` is the customer the app shows so)."""
+    for kind, pattern in _ID_FORMS:
+        match = pattern.match(text)
+        if match is not None:
+            return kind, match.group(1)
+    return "none", ""
+
 
 class MemoryReads(MemoryBase):
     """The read half of the protocol over a MemoryState."""
@@ -56,17 +73,18 @@ class MemoryReads(MemoryBase):
             hits = dict.fromkeys(sorted(state.details, key=int, reverse=True), MatchKind.NEWEST)
         else:
             folded = wanted.casefold()
-            if wanted in state.details:
-                hits[wanted] = MatchKind.CUSTOMER_ID
+            kind, number = _id_form(wanted)
+            if kind in ("any", "customer") and number in state.details:
+                hits[number] = MatchKind.CUSTOMER_ID
             forms = {value for _platform, value in identifiers.identifier_candidates(wanted)}
             for cid, details in state.details.items():
                 if details.customer.external_id in forms | {wanted}:
                     hits.setdefault(cid, MatchKind.EXTERNAL_ID)
             for order in state.orders.values():
-                if order.order.id == wanted.lstrip("#"):
+                if kind in ("any", "order") and order.order.id == number:
                     hits.setdefault(order.order.customer_id, MatchKind.ORDER_ID)
             for sub in state.subscriptions.values():
-                if sub.subscription.id == wanted:
+                if kind in ("any", "sub") and sub.subscription.id == number:
                     hits.setdefault(sub.subscription.customer_id, MatchKind.SUBSCRIPTION_ID)
             for cid, values in state.metadata.items():
                 if wanted in values.values():

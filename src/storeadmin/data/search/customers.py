@@ -55,6 +55,7 @@ from storeadmin.data.search.sql import (
     substring_window_sql,
 )
 from storeadmin.data.search.terms import (
+    canonical_query,
     escape_like,
     external_candidates,
     fts_phrase,
@@ -364,7 +365,7 @@ def search_customers(
     keys_cache: MetadataKeys | None = None,
 ) -> Page[CustomerSummary]:
     """One page of search results (see the module docstring for the phases)."""
-    text = query.strip()
+    text = canonical_query(query.strip())
     search = _Search(session=session, text=text, key=text.casefold(), keys_cache=keys_cache)
     phases = phases_for(search.key)
     start, after = phases[0], None

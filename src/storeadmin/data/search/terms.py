@@ -1,7 +1,10 @@
 """Reading the search input: which ID lookups it asks for, and safe SQL search terms.
 
-Pure functions, no database: ``#123`` means an order, ``c123`` a customer, ``s123`` a
-subscription and bare digits any of them; names become a prefix range, an escaped LIKE
+Pure functions, no database: ``#123`` means a customer (the app shows a customer as
+``Name (#123)``, so that form opens that customer everywhere), ``c123`` too, ``order 123``
+/ ``o123`` an order, ``sub 123`` / ``s123`` a subscription and bare digits any of them;
+the links the app itself shows (a Steam or NameMC profile) and a Discord mention
+(``<@123…>``) are read as the ID inside; names become a prefix range, an escaped LIKE
 pattern or a quoted FTS5 string, so user input is never SQL or search syntax.
 """
 
@@ -18,14 +21,14 @@ _ID_FORMS = (
         re.compile(r"^[0-9]+$"),
         (MatchKind.CUSTOMER_ID, MatchKind.ORDER_ID, MatchKind.SUBSCRIPTION_ID),
     ),
-    (re.compile(r"^(?:c|cust|customer)\s*#?\s*([0-9]+)$", re.I), (MatchKind.CUSTOMER_ID,)),
-    (re.compile(r"^(?:#|o|order)\s*#?\s*([0-9]+)$", re.I), (MatchKind.ORDER_ID,)),
+    (re.compile(r"^(?:#|c|cust|customer)\s*#?\s*([0-9]+)$", re.I), (MatchKind.CUSTOMER_ID,)),
+    (re.compile(r"^(?:o|order)\s*#?\s*([0-9]+)$", re.I), (MatchKind.ORDER_ID,)),
     (re.compile(r"^(?:s|sub|subscription)\s*#?\s*([0-9]+)$", re.I), (MatchKind.SUBSCRIPTION_ID,)),
 )
 
 
 def parse_id_forms(text: str) -> list[tuple[MatchKind, int]]:
-    """The (kind, id) lookups that ``text`` asks for: ``123`` is any kind, ``#123`` an order."""
+    """The (kind, id) lookups that ``text`` asks for: ``123`` is any kind, ``#123`` a customer."""
     for pattern, kinds in _ID_FORMS:
         match = pattern.match(text)
         if match is None:
@@ -58,6 +61,25 @@ def looks_like_id(text: str) -> bool:
     (``order66``) stay ambiguous: such usernames exist, so those inputs search names.
     """
     return _ID_ONLY.match(text) is not None
+
+
+_NAMEMC = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2}\.|www\.)?namemc\.com/profile/"
+    r"([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})(?:\.[0-9]+)?/?$",
+    re.I,
+)
+_DISCORD_MENTION = re.compile(r"^<@!?([0-9]{15,20})>$")
+
+
+def canonical_query(text: str) -> str:
+    """What a pasted link or mention stands for: a NameMC profile link is its UUID, a
+    Discord mention ``<@id>`` / ``<@!id>`` its ID (looked up as a metadata value); any
+    other input is returned as it is (Steam profile links are read by the ID parser)."""
+    for pattern in (_NAMEMC, _DISCORD_MENTION):
+        match = pattern.match(text)
+        if match is not None:
+            return match.group(1)
+    return text
 
 
 def external_candidates(text: str) -> list[str]:
