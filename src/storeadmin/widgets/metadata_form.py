@@ -195,7 +195,7 @@ class MetadataForm(Vertical):
         form: MetadataForm
         fields: tuple[MetadataField, ...]
         """Every row in order, blank ones included (indexes match ``show_errors``)."""
-        version: int
+        version: str
         """The customer version the fields were loaded at."""
 
         @property
@@ -206,7 +206,7 @@ class MetadataForm(Vertical):
     def __init__(
         self,
         fields: tuple[MetadataField, ...] = (),
-        version: int = 0,
+        version: str = "0",
         *,
         id: str | None = None,  # noqa: A002
     ) -> None:
@@ -243,7 +243,7 @@ class MetadataForm(Vertical):
         """Every row as typed, blank rows included."""
         return tuple(row.field for row in self._rows)
 
-    def load(self, fields: Sequence[MetadataField], version: int, *, focus: bool = False) -> None:
+    def load(self, fields: Sequence[MetadataField], version: str, *, focus: bool = False) -> None:
         """Replace the rows with ``fields`` read at ``version``; nothing is dirty after.
 
         ``focus`` puts the cursor in the first key once the rows are there.

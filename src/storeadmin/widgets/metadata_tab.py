@@ -45,7 +45,7 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
         """The worker read the version and then the fields."""
 
         fields: tuple[MetadataField, ...]
-        version: int
+        version: str
 
     @dataclass
     class Saved(Message):
@@ -140,7 +140,7 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
         group="metadata-save",
         name="saving metadata",
     )
-    def _save(self, service: StoreService, fields: Sequence[MetadataField], version: int) -> None:
+    def _save(self, service: StoreService, fields: Sequence[MetadataField], version: str) -> None:
         try:
             saved = service.replace_metadata(self.customer_id, fields, expected_version=version)
         except StoreError as error:
