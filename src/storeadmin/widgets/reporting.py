@@ -26,5 +26,6 @@ class ReportsWorkerFailures(MessagePump):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Forward a failed worker of this node to the App (once: only its own node sees it)."""
         worker = event.worker
-        if event.state is WorkerState.ERROR and worker.node is self and worker.error is not None:
+        mine = worker.node is self  # type: ignore[comparison-overlap]  # a mixin: self is the DOMNode it is mixed into
+        if event.state is WorkerState.ERROR and mine and worker.error is not None:
             self.app.post_message(WorkerFailed(worker))
