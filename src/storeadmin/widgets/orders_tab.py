@@ -35,7 +35,12 @@ class OrdersTab(FilteredTab[Order]):
         customer_id, status = self.customer_id, self.status_filter.status
 
         def fetch(service: StoreService, cursor: str | None) -> Page[Order]:
-            return service.list_orders(customer_id, status=status, limit=PAGE_SIZE, cursor=cursor)
+            return service.list_orders(
+                customer_id,
+                status=status,  # type: ignore[arg-type]  # the filter offers OrderStatus members only (STATUSES)
+                limit=PAGE_SIZE,
+                cursor=cursor,
+            )
 
         return fetch
 
