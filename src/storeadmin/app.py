@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -24,6 +24,7 @@ from storeadmin.core.errors import StoreError
 from storeadmin.core.text import display_safe, redact_credentials
 from storeadmin.messages import ConnectFailed, ServiceConnected, WorkerFailed
 from storeadmin.screens.customer_search import CustomerSearchScreen
+from storeadmin.screens.key_tables import APP_KEYS
 
 if TYPE_CHECKING:
     from storeadmin.config import Settings
@@ -53,18 +54,7 @@ class StoreAdminApp(App[None]):
     ]
     TITLE = "storeadmin"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", tooltip="Every key of every screen", id="help"),
-        Binding("question_mark", "help", "Help", show=False, id="help-question"),
-        Binding(
-            "ctrl+q",
-            "quit",
-            "Quit",
-            priority=True,
-            tooltip="Quit storeadmin",
-            id="quit",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_KEYS.bindings("App")
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -26,7 +26,8 @@ from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscr
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.details_actions import ACTION_BAR_BUTTONS, DetailsActions
-from storeadmin.screens.details_commands import TAB_TITLES, DetailsCommands
+from storeadmin.screens.details_commands import DetailsCommands
+from storeadmin.screens.key_tables import DETAILS_KEYS, TAB_TITLES
 from storeadmin.screens.modals.command import CommandModal
 from storeadmin.screens.modals.order import OrderModal
 from storeadmin.screens.modals.subscription import SubscriptionModal
@@ -46,7 +47,6 @@ TAB_IDS = tuple(tab_id for tab_id, _ in TAB_TITLES)
 OPENABLE_TABS = ("inventory", "orders", "subscriptions")
 """Tabs whose rows open a modal with Enter."""
 FILTER_TABS = ("orders", "subscriptions")
-_TABS_GROUP = Binding.Group("Tabs", compact=True)
 
 
 class CustomerDetailsScreen(DetailsActions):
@@ -55,28 +55,7 @@ class CustomerDetailsScreen(DetailsActions):
 
     CSS_PATH = "customer_details.tcss"
     COMMANDS: ClassVar = Screen.COMMANDS | {DetailsCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Enter first: it is a priority binding, and declaring it first keeps the footer's
-        # order the same whichever way Textual gathers priority and focused-chain keys.
-        Binding("enter", "open_selected", "Open", priority=True, tooltip="Open the row"),
-        *(
-            Binding(
-                str(n),
-                f"switch_tab('{tab_id}')",
-                title,
-                group=_TABS_GROUP,
-                tooltip=f"Show the {title} tab",
-                id=f"details.tab.{tab_id}",
-            )
-            for n, (tab_id, title) in enumerate(TAB_TITLES, start=1)
-        ),
-        Binding(
-            "i", "show_commands", "Commands", tooltip="Commands of the item", id="details.commands"
-        ),
-        Binding("f", "filter_status", "Filter", tooltip="Status filter", id="details.filter"),
-        Binding("r", "reload", "Reload", tooltip="Reload header and tab", id="details.reload"),
-        Binding("escape", "back", "Back", tooltip="Back to the search", id="details.back"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DETAILS_KEYS.bindings()
 
     @dataclass
     class HeaderLoaded(Message):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from storeadmin.core.models import CustomerSummary, Page, StoreInfo
 from storeadmin.core.text import display_safe
+from storeadmin.screens.key_tables import SEARCH_KEYS
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.widgets.chrome import RecomposingFooter
 from storeadmin.widgets.paged_table import PagedTable
@@ -59,11 +60,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
 
     # customer_search.tcss is loaded by the App: Textual skips CSS_PATH of a default screen.
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", tooltip="Back to the search field"),
-        Binding("escape", "escape", "Clear", tooltip="Clear the query / back to the search"),
-        Binding("q", "quit_app", "Quit", tooltip="Quit storeadmin"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings()
 
     @dataclass
     class ResultsFound(Message):

@@ -5,17 +5,17 @@ header and the tabs; this keeps the writes out of it).
 
 Each action opens its modal with the data it needs (the modal runs its own write) and,
 when the modal reports a change, reloads the header, the affected tab and the History
-tab, so the new audit entry shows at once.
+tab, so the new audit entry shows at once. The keys are in the screen's one table,
+``key_tables.DETAILS_KEYS``, which the subclass binds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button
@@ -34,27 +34,6 @@ from storeadmin.widgets.inventory_tab import InventoryTab
 from storeadmin.widgets.metadata_tab import MetadataTab
 from storeadmin.widgets.reporting import ReportsWorkerFailures
 
-ACTION_BINDINGS: list[BindingType] = [
-    # Not in the footer: the action bar and the Inventory toolbar name these keys.
-    Binding(
-        "e", "edit", "Edit", show=False, tooltip="Edit name and platform ID", id="details.edit"
-    ),
-    Binding("b", "ban", "Ban/Unban", show=False, tooltip="Ban, or lift the ban", id="details.ban"),
-    Binding("t", "tokens", "Tokens", show=False, tooltip="Manage tokens", id="details.tokens"),
-    Binding("a", "assign", "Assign", show=False, tooltip="Grant a product", id="details.assign"),
-    Binding(
-        "x",
-        "revoke",
-        "Revoke",
-        show=False,
-        tooltip="Revoke the highlighted active item",
-        id="details.revoke",
-    ),
-    Binding("ctrl+n", "add_metadata_field", "Add field", tooltip="Add a metadata row"),
-    Binding("ctrl+s", "save_metadata", "Update", tooltip="Save the metadata"),
-]
-"""The action keys (the help screen lists the same)."""
-
 ACTION_BAR_BUTTONS = (
     ("details-edit", "Edit (e)", "edit"),
     ("details-ban", "Ban (b)", "ban"),
@@ -65,8 +44,6 @@ ACTION_BAR_BUTTONS = (
 
 class DetailsActions(ReportsWorkerFailures, Screen[None]):
     """Customer actions for the details screen; the subclass provides the header and tabs."""
-
-    BINDINGS: ClassVar[list[BindingType]] = ACTION_BINDINGS
 
     customer_id: str
     details: CustomerDetails | None

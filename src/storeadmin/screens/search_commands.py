@@ -1,7 +1,7 @@
 """Command palette entries for the customer search screen.
 
-Entries call the screen's actions or the app's ``open_customer``; this module does not
-import the screen (no import cycle).
+Entries come from the screen's key table and run the screen's actions by name (or
+the app's ``open_customer``); this module does not import the screen (no import cycle).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from storeadmin.screens.key_tables import SEARCH_KEYS
 
 _OPEN_ID = re.compile(r"\s*(?:open\s*)?#?([0-9]{1,18})\s*", re.IGNORECASE | re.ASCII)
 
@@ -22,17 +24,17 @@ class SearchCommands(Provider):
         screen = self.screen
         return screen if hasattr(screen, "action_focus_search") else None
 
+    def _run(self, action: str) -> object:
+        """Run a screen action (the palette awaits the returned coroutine)."""
+        return self.screen.run_action(action)
+
     async def discover(self) -> Hits:
         """Entries shown before anything is typed."""
         screen = self._screen()
         if screen is None:
             return
-        yield DiscoveryHit(
-            "Open customer by ID…",
-            screen.action_focus_search,
-            help="Type “open 123” here, or an ID in the search field and press Enter",
-        )
-        yield DiscoveryHit("Focus search", screen.action_focus_search, help="Back to the search")
+        for entry in SEARCH_KEYS.palette():
+            yield DiscoveryHit(entry.title, partial(self._run, entry.action), help=entry.help)
 
     async def search(self, query: str) -> Hits:
         """``open 123`` or ``123`` offers that customer; other entries match by name."""
@@ -50,10 +52,12 @@ class SearchCommands(Provider):
                 help=f"Show customer #{customer_id}",
             )
         matcher = self.matcher(query)
-        for title, action, help_text in (
-            ("Open customer by ID…", screen.action_focus_search, "Type “open 123” here"),
-            ("Focus search", screen.action_focus_search, "Back to the search field"),
-        ):
-            score = matcher.match(title)
+        for entry in SEARCH_KEYS.palette():
+            score = matcher.match(entry.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), action, help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(entry.title),
+                    partial(self._run, entry.action),
+                    help=entry.help,
+                )

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Input
 
 from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.core.timefmt import format_date
+from storeadmin.screens.key_tables import SEARCH_KEYS
 from storeadmin.widgets.cells import badge, joined, plain
 from storeadmin.widgets.paged_table import PagedTable, Row
 
@@ -68,10 +69,7 @@ def summary_rows(summaries: Sequence[CustomerSummary]) -> list[Row]:
 class SearchResults(PagedTable):
     """Search results; the row key is the customer id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Open", tooltip="Open the customer"),
-        Binding("escape", "screen.focus_search", "Search", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings("SearchResults")
 
     def on_mount(self) -> None:
         """Add the columns."""
@@ -109,7 +107,4 @@ class SearchResults(PagedTable):
 class SearchInput(Input):
     """The search field: Down leaves it for the results, Enter opens."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "screen.focus_results", "Results", tooltip="Move into the results"),
-        Binding("enter", "submit", "Open", tooltip="Open an exact ID match, else the results"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings("SearchInput")

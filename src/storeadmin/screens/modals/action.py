@@ -20,7 +20,7 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.validation import ValidationResult, Validator
@@ -32,6 +32,7 @@ from storeadmin.core.errors import AlreadyDone, Invalid, StoreError
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_local, relative
+from storeadmin.screens.key_tables import DIALOG_KEYS
 from storeadmin.screens.modals.base import Dialog, ServiceCall
 from storeadmin.widgets.host import host
 
@@ -92,10 +93,7 @@ class FieldHint(Static):
 class ActionModal(Dialog[T]):
     """A dialog that performs one write; subclasses supply the form and the call."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything"),
-        Binding("ctrl+s", "confirm", "Confirm", show=False, tooltip="Confirm the dialog"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DIALOG_KEYS.bindings("ActionModal")
 
     CONFIRM_LABEL: ClassVar[str] = "Save"
     """Label of the confirm button."""

@@ -7,9 +7,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Button, Static
 
+from storeadmin.screens.key_tables import DIALOG_KEYS
 from storeadmin.screens.modals.base import Dialog
 
 
@@ -22,10 +23,7 @@ class ConfirmModal(Dialog[bool]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No", tooltip="Do nothing"),
-        Binding("y", "answer(True)", "Yes", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DIALOG_KEYS.bindings("ConfirmModal")
 
     def __init__(
         self,

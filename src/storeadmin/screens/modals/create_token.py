@@ -13,13 +13,14 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from storeadmin.core import validation
 from storeadmin.core.models import CreatedToken, Customer, CustomerToken
 from storeadmin.core.service import StoreService
+from storeadmin.screens.key_tables import TOKENS_KEYS
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
@@ -58,9 +59,7 @@ class CreateTokenModal(ActionModal[CustomerToken]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy_secret", "Copy", show=False, tooltip="Copy the secret"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TOKENS_KEYS.bindings("CreateTokenModal")
 
     CONFIRM_LABEL: ClassVar[str] = "Create"
     BUSY_LABEL: ClassVar[str] = "Creating…"

@@ -15,12 +15,13 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Button
 from textual.worker import Worker, get_current_worker
 
 from storeadmin.core.service import StoreService
+from storeadmin.screens.key_tables import DIALOG_KEYS
 from storeadmin.screens.modals.base import Dialog
 from storeadmin.widgets.host import host
 
@@ -64,9 +65,7 @@ class DetailModal(Dialog[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", tooltip="Close this dialog"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DIALOG_KEYS.bindings("DetailModal")
 
     GROUP: ClassVar[str] = "modal"
     """Worker group of the fetch."""

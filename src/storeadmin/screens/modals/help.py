@@ -12,70 +12,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Everywhere",
-        (
-            ("F1  ?", "this help (? only when not typing in a field)"),
-            ("Ctrl+P", "command palette: open customer by ID, focus search, help, quit"),
-            ("Ctrl+Q", "quit storeadmin"),
-            ("Tab  Shift+Tab", "move between fields and tables"),
-        ),
-    ),
-    (
-        "Customer search",
-        (
-            ("type", "search by name, SteamID64 / UUID / XUID, customer, order or"),
-            ("", "subscription ID (#123), or a Discord ID; empty lists the newest"),
-            ("Enter (in search)", "open the customer when the query is an exact ID match,"),
-            ("", "otherwise go to the results"),
-            ("Down", "from the search field into the results"),
-            ("Esc (in search)", "clear the query"),
-            ("Up Down PgUp PgDn", "move in the results; more rows load as you go"),
-            ("Home End", "first / last loaded row"),
-            ("Enter (on a row)", "open the customer"),
-            ("/  Esc (on a row)", "back to the search field"),
-            ("q (on a row)", "quit"),
-        ),
-    ),
-    (
-        "Customer details",
-        (
-            ("1 2 3 4 5", "switch tab: inventory, orders, subscriptions, metadata, audit"),
-            ("Esc", "back to the search, query and row kept"),
-            ("r", "reload"),
-            ("Enter", "details of the order / subscription under the cursor"),
-            ("f", "focus the status filter"),
-            ("i", "command info of the inventory item (game server, command, status)"),
-            ("a", "assign a product"),
-            ("x", "revoke the inventory item (asks for a reason)"),
-            ("e", "edit name and platform ID"),
-            ("b", "ban / unban"),
-            ("t", "manage tokens"),
-            ("Ctrl+N", "add a metadata field"),
-            ("Ctrl+S", "save the metadata (Update)"),
-            ("Tab", "into the metadata rows (digits switch tabs outside a field)"),
-        ),
-    ),
-    (
-        "Dialogs",
-        (
-            ("Enter  Ctrl+S", "confirm / save"),
-            ("Esc", "cancel and close, nothing changed"),
-            ("y  n", "answer a yes / no question"),
-        ),
-    ),
-    (
-        "Tokens dialog",
-        (
-            ("n", "new token (the secret is shown once)"),
-            ("c", "copy the new secret"),
-            ("x", "revoke the highlighted token"),
-            ("X", "revoke every token (asks first)"),
-        ),
-    ),
+from storeadmin.screens.key_tables import HELP_TABLES
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = tuple(
+    (table.title, tuple(table.help_lines())) for table in HELP_TABLES
 )
-"""The key contract of every screen; keep in step with the screens' BINDINGS."""
+"""(section, ((key, what it does), ...)) of every screen, from the screens' key tables."""
 
 
 def keys_table() -> Table:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Button, DataTable, Static
 from textual.worker import Worker, get_current_worker
@@ -24,6 +24,7 @@ from storeadmin.core.errors import AlreadyDone, StoreError
 from storeadmin.core.models import Customer, CustomerToken, TokenState
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
+from storeadmin.screens.key_tables import TOKENS_KEYS
 from storeadmin.screens.modals.base import Dialog, ServiceCall, customer_label
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.screens.modals.create_token import CreateTokenModal
@@ -52,12 +53,7 @@ class TokensModal(Dialog[bool]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", tooltip="Close the tokens dialog"),
-        Binding("n", "create", "New token", tooltip="Create a token (secret shown once)"),
-        Binding("x", "revoke", "Revoke", tooltip="Revoke the highlighted token"),
-        Binding("X", "revoke_all", "Revoke all", tooltip="Revoke every token (asks first)"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = TOKENS_KEYS.bindings("TokensModal")
 
     @dataclass
     class Loaded(Message):

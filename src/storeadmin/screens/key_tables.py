@@ -1,0 +1,241 @@
+"""The key table of every screen: bindings, palette entries and help rows, written once.
+
+Each table is in binding order (the footer's order). ``where`` names the node a
+binding belongs to; ``bound=False`` marks a key Textual or a generic widget binds
+itself, listed so that the help can explain it. The help screen shows the tables'
+help rows in :data:`HELP_TABLES` order.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from storeadmin.screens.keys import HelpRow, Key, KeyTable, PaletteEntry
+
+# fmt: off
+
+APP_KEYS = KeyTable(
+    "Everywhere",
+    (
+        Key("help", "f1", "help", "Help", tooltip="Every key of every screen", where="App",
+            binding_id="help"),
+        Key("help-question", "question_mark", "help", "Help", where="App", show=False,
+            binding_id="help-question"),
+        Key("quit", "ctrl+q", "quit", "Quit", tooltip="Quit storeadmin", where="App",
+            priority=True, binding_id="quit"),
+        Key("palette", "ctrl+p", "command_palette", where="App", bound=False),
+        Key("next", "tab", "app.focus_next", where="Screen", bound=False),
+        Key("previous", "shift+tab", "app.focus_previous", where="Screen", bound=False),
+    ),
+    help=(
+        HelpRow(("help", "help-question"), ("this help (? only when not typing in a field)",)),
+        HelpRow(
+            ("palette",), ("command palette: open customer by ID, focus search, help, quit",)
+        ),
+        HelpRow(("quit",), ("quit storeadmin",)),
+        HelpRow(("next", "previous"), ("move between fields and tables",)),
+    ),
+)
+"""The App's own keys (every screen)."""
+
+SEARCH_KEYS = KeyTable(
+    "Customer search",
+    (
+        Key(
+            "focus-search", "slash", "focus_search", "Search", tooltip="Back to the search field",
+            palette=(
+                PaletteEntry(
+                    "Open customer by ID…",
+                    "focus_search",
+                    "Type “open 123” here, or an ID in the search field and press Enter",
+                    name_key=False,
+                ),
+                PaletteEntry("Focus search", "focus_search", "Back to the search field",
+                             name_key=False),
+            ),
+        ),
+        Key("clear", "escape", "escape", "Clear", tooltip="Clear the query / back to the search"),
+        Key("quit-app", "q", "quit_app", "Quit", tooltip="Quit storeadmin"),
+        Key("query-down", "down", "screen.focus_results", "Results",
+            tooltip="Move into the results", where="SearchInput"),
+        Key("query-enter", "enter", "submit", "Open",
+            tooltip="Open an exact ID match, else the results", where="SearchInput"),
+        Key("results-enter", "enter", "select_cursor", "Open", tooltip="Open the customer",
+            where="SearchResults"),
+        Key("results-escape", "escape", "screen.focus_search", "Search", show=False,
+            where="SearchResults"),
+        Key("up", "up", "cursor_up", where="DataTable", bound=False),
+        Key("down", "down", "cursor_down", where="DataTable", bound=False),
+        Key("page-up", "pageup", "page_up", where="DataTable", bound=False),
+        Key("page-down", "pagedown", "page_down", where="DataTable", bound=False),
+        Key("first-row", "home,ctrl+home", "scroll_top", where="PagedTable", bound=False),
+        Key("last-row", "end,ctrl+end", "scroll_bottom", where="PagedTable", bound=False),
+    ),
+    help=(
+        HelpRow((), ("search by name, SteamID64 / UUID / XUID, customer, order or",
+                     "subscription ID (#123), or a Discord ID; empty lists the newest"),
+                keys="type"),
+        HelpRow(("query-enter",), ("open the customer when the query is an exact ID match,",
+                                   "otherwise go to the results"), note="(in search)"),
+        HelpRow(("query-down",), ("from the search field into the results",)),
+        HelpRow(("clear",), ("clear the query",), note="(in search)"),
+        HelpRow(("up", "down", "page-up", "page-down"),
+                ("move in the results; more rows load as you go",), sep=" "),
+        HelpRow(("first-row", "last-row"), ("first / last loaded row",), sep=" "),
+        HelpRow(("results-enter",), ("open the customer",), note="(on a row)"),
+        HelpRow(("focus-search", "results-escape"), ("back to the search field",),
+                note="(on a row)"),
+        HelpRow(("quit-app",), ("quit",), note="(on a row)"),
+    ),
+)
+"""The search screen, its search field and its results table."""
+
+TAB_TITLES = (
+    ("inventory", "Inventory"),
+    ("orders", "Orders"),
+    ("subscriptions", "Subscriptions"),
+    ("metadata", "Metadata"),
+    ("history", "History"),
+)
+"""Tab ids and titles, in key order (1–5)."""
+
+_TABS_GROUP = Binding.Group("Tabs", compact=True)
+
+_TAB_KEYS = tuple(
+    Key(
+        f"tab-{tab_id}", str(n), f"switch_tab('{tab_id}')", title,
+        tooltip=f"Show the {title} tab", binding_id=f"details.tab.{tab_id}", group=_TABS_GROUP,
+        palette=(PaletteEntry(f"Switch to {title}", f"switch_tab('{tab_id}')",
+                              f"Show the {title} tab"),),
+    )
+    for n, (tab_id, title) in enumerate(TAB_TITLES, start=1)
+)
+
+DETAILS_KEYS = KeyTable(
+    "Customer details",
+    (
+        # The action bar and the Inventory toolbar name e / b / t / a / x: not in the footer.
+        Key("edit", "e", "edit", "Edit", tooltip="Edit name and platform ID", show=False,
+            binding_id="details.edit",
+            palette=(PaletteEntry("Edit customer…", "edit", "Change name and platform ID"),)),
+        Key("ban", "b", "ban", "Ban/Unban", tooltip="Ban, or lift the ban", show=False,
+            binding_id="details.ban",
+            palette=(PaletteEntry("Ban or unban…", "ban",
+                                  "Ban the customer with a reason, or lift the ban"),)),
+        Key("tokens", "t", "tokens", "Tokens", tooltip="Manage tokens", show=False,
+            binding_id="details.tokens",
+            palette=(PaletteEntry("Manage tokens…", "tokens",
+                                  "List, create and revoke access tokens"),)),
+        Key("assign", "a", "assign", "Assign", tooltip="Grant a product", show=False,
+            binding_id="details.assign",
+            palette=(PaletteEntry("Assign a product…", "assign('palette')",
+                                  "Grant a product and queue its commands"),)),
+        Key("revoke", "x", "revoke", "Revoke", tooltip="Revoke the highlighted active item",
+            show=False, binding_id="details.revoke",
+            palette=(PaletteEntry("Revoke selected item…", "revoke('palette')",
+                                  "Revoke the highlighted active item"),)),
+        Key("add-field", "ctrl+n", "add_metadata_field", "Add field",
+            tooltip="Add a metadata row",
+            palette=(PaletteEntry("Add metadata field", "add_metadata_field('palette')",
+                                  "Add a metadata row"),)),
+        Key("save", "ctrl+s", "save_metadata", "Update", tooltip="Save the metadata",
+            palette=(PaletteEntry("Save metadata", "save_metadata('palette')",
+                                  "Update the metadata"),)),
+        # Enter is a priority binding; declared before the tab keys, so the footer's order
+        # stays the same whichever way Textual gathers priority and focused-chain keys.
+        Key("open", "enter", "open_selected", "Open", tooltip="Open the row", priority=True),
+        *_TAB_KEYS,
+        Key("commands", "i", "show_commands", "Commands", tooltip="Commands of the item",
+            binding_id="details.commands",
+            palette=(PaletteEntry("Show commands of selected item", "show_commands('palette')",
+                                  "Every command of the highlighted inventory item"),)),
+        Key("filter", "f", "filter_status", "Filter", tooltip="Status filter",
+            binding_id="details.filter",
+            palette=(
+                PaletteEntry("Filter orders by status…", "filter_status('orders')",
+                             "Pick an order status to list", name_key=False),
+                PaletteEntry("Filter subscriptions by status…", "filter_status('subscriptions')",
+                             "Pick a subscription status to list", name_key=False),
+            )),
+        Key("reload", "r", "reload", "Reload", tooltip="Reload header and tab",
+            binding_id="details.reload",
+            palette=(PaletteEntry("Reload", "reload",
+                                  "Reload the header and the current tab"),)),
+        Key("back", "escape", "back", "Back", tooltip="Back to the search",
+            binding_id="details.back",
+            palette=(PaletteEntry("Back to search", "back", "Return to the customer search"),)),
+        Key("into-rows", "tab", "app.focus_next", where="Screen", bound=False),
+    ),
+    help=(
+        HelpRow(tuple(key.name for key in _TAB_KEYS),
+                ("switch tab: inventory, orders, subscriptions, metadata, audit",), sep=" "),
+        HelpRow(("back",), ("back to the search, query and row kept",)),
+        HelpRow(("reload",), ("reload",)),
+        HelpRow(("open",), ("details of the order / subscription under the cursor",)),
+        HelpRow(("filter",), ("focus the status filter",)),
+        HelpRow(("commands",),
+                ("command info of the inventory item (game server, command, status)",)),
+        HelpRow(("assign",), ("assign a product",)),
+        HelpRow(("revoke",), ("revoke the inventory item (asks for a reason)",)),
+        HelpRow(("edit",), ("edit name and platform ID",)),
+        HelpRow(("ban",), ("ban / unban",)),
+        HelpRow(("tokens",), ("manage tokens",)),
+        HelpRow(("add-field",), ("add a metadata field",)),
+        HelpRow(("save",), ("save the metadata (Update)",)),
+        HelpRow(("into-rows",), ("into the metadata rows (digits switch tabs outside a field)",)),
+    ),
+    palette_order=(
+        *(key.name for key in _TAB_KEYS), "filter", "reload", "commands", "edit", "ban",
+        "tokens", "assign", "revoke", "add-field", "save", "back",
+    ),
+)
+"""The details screen (its actions live in ``DetailsActions``, its base class)."""
+
+DIALOG_KEYS = KeyTable(
+    "Dialogs",
+    (
+        Key("cancel", "escape", "cancel", "Cancel", tooltip="Close without changing anything",
+            where="ActionModal"),
+        Key("confirm", "ctrl+s", "confirm", "Confirm", tooltip="Confirm the dialog", show=False,
+            where="ActionModal"),
+        Key("submit", "enter", "submit", where="Input", bound=False),
+        Key("no", "escape,n", "answer(False)", "No", tooltip="Do nothing", where="ConfirmModal"),
+        Key("yes", "y", "answer(True)", "Yes", show=False, where="ConfirmModal"),
+        Key("close", "escape", "close", "Close", tooltip="Close this dialog",
+            where="DetailModal"),
+    ),
+    help=(
+        HelpRow(("submit", "confirm"), ("confirm / save",)),
+        HelpRow(("cancel", "close"), ("cancel and close, nothing changed",), keys="Esc"),
+        HelpRow(("yes", "no"), ("answer a yes / no question",), keys="y  n"),
+    ),
+)
+"""Every action dialog, the yes / no question and the read-only detail views."""
+
+TOKENS_KEYS = KeyTable(
+    "Tokens dialog",
+    (
+        Key("close", "escape", "close", "Close", tooltip="Close the tokens dialog",
+            where="TokensModal", in_help=False),
+        Key("create", "n", "create", "New token", tooltip="Create a token (secret shown once)",
+            where="TokensModal"),
+        Key("revoke", "x", "revoke", "Revoke", tooltip="Revoke the highlighted token",
+            where="TokensModal"),
+        Key("revoke-all", "X", "revoke_all", "Revoke all",
+            tooltip="Revoke every token (asks first)", where="TokensModal"),
+        Key("copy", "c", "copy_secret", "Copy", tooltip="Copy the secret", show=False,
+            where="CreateTokenModal"),
+    ),
+    help=(
+        HelpRow(("create",), ("new token (the secret is shown once)",)),
+        HelpRow(("copy",), ("copy the new secret",)),
+        HelpRow(("revoke",), ("revoke the highlighted token",)),
+        HelpRow(("revoke-all",), ("revoke every token (asks first)",)),
+    ),
+)
+"""The tokens dialog and the new-token dialog it opens."""
+
+# fmt: on
+
+HELP_TABLES = (APP_KEYS, SEARCH_KEYS, DETAILS_KEYS, DIALOG_KEYS, TOKENS_KEYS)
+"""The help screen's sections, in order."""
