@@ -235,7 +235,27 @@ TOKENS_KEYS = KeyTable(
 )
 """The tokens dialog and the new-token dialog it opens."""
 
+STARTUP_KEYS = KeyTable(
+    "Store unavailable",
+    (
+        Key("retry", "r", "retry", "Retry", tooltip="Try to open the store again",
+            where="ConnectErrorScreen", in_help=False),
+        Key("quit", "q,escape", "app.quit_unavailable", "Quit", tooltip="Quit storeadmin",
+            where="ConnectErrorScreen", in_help=False),
+    ),
+)
+"""The screen shown when the store cannot be opened (its footer names both keys)."""
+
+HELP_SCREEN_KEYS = KeyTable(
+    "Help",
+    (
+        Key("close", "escape,q,f1,question_mark", "close", "Close", tooltip="Close the help",
+            where="HelpScreen", in_help=False),
+    ),
+)
+"""The help screen itself (its border says "Esc to close")."""
+
 # fmt: on
 
 HELP_TABLES = (APP_KEYS, SEARCH_KEYS, DETAILS_KEYS, DIALOG_KEYS, TOKENS_KEYS)
-"""The help screen's sections, in order."""
+"""The help screen's sections, in order (every table but the two above)."""

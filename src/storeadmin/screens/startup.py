@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+
+from storeadmin.screens.key_tables import STARTUP_KEYS
 
 if TYPE_CHECKING:
     from storeadmin.app import StoreAdminApp
@@ -18,10 +20,7 @@ if TYPE_CHECKING:
 class ConnectErrorScreen(Screen[None]):
     """The store could not be opened: the reason, and keys to retry or quit."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "retry", "Retry", tooltip="Try to open the store again"),
-        Binding("q,escape", "app.quit_unavailable", "Quit", tooltip="Quit storeadmin"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = STARTUP_KEYS.bindings("ConnectErrorScreen")
 
     DEFAULT_CSS = """
     ConnectErrorScreen {

@@ -7,12 +7,12 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from storeadmin.screens.key_tables import HELP_TABLES
+from storeadmin.screens.key_tables import HELP_SCREEN_KEYS, HELP_TABLES
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = tuple(
     (table.title, tuple(table.help_lines())) for table in HELP_TABLES
@@ -36,9 +36,7 @@ def keys_table() -> Table:
 class HelpScreen(ModalScreen[None]):
     """Keys of every screen; Esc, q or F1 closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,f1,question_mark", "close", "Close", tooltip="Close the help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = HELP_SCREEN_KEYS.bindings("HelpScreen")
 
     DEFAULT_CSS = """
     HelpScreen {
