@@ -435,9 +435,9 @@ def test_store_info_never_shows_a_password(store_url: str) -> None:
         info = SqlStoreService(engine, actor="alice").store_info()
     finally:
         engine.dispose()
-    assert str(password) not in info.database
+    assert str(password) not in info.location
     assert str(password) not in repr(info)
-    assert url.database in info.database
+    assert url.database in info.location
 
 
 def test_dates_are_utc_aware(svc: SqlStoreService) -> None:

@@ -77,7 +77,7 @@ def test_audit_time_is_the_databases_clock(store_url: str) -> None:
         assert banned.ban.banned_at == past  # the action's own fields use the service clock
         with service.engine.connect() as connection:
             updated_at = connection.execute(
-                select(CustomerRow.updated_at).where(CustomerRow.id == customer)
+                select(CustomerRow.updated_at).where(CustomerRow.id == int(customer))
             ).scalar_one()
     finally:
         service.close()
