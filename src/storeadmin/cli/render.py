@@ -44,11 +44,21 @@ PIPE_WIDTH = 160
 """Table width when stdout is not a terminal (a pipe to less or grep): wide, unwrapped rows."""
 
 
+class _PipeConsole(Console):
+    """A Console whose reader may go away (``storeadmin … | head``) without an error."""
+
+    def on_broken_pipe(self) -> None:
+        """Rich's default raises ``SystemExit(1)``: a closed pipe read as a failure.
+        Quiet the console and let the CLI's handler end the command with 0."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console() -> Console:
     """A stdout console that never interprets markup, emoji codes or highlights."""
     # Rich falls back to 80 columns on a pipe, which wraps IDs mid-way; $COLUMNS still wins.
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
-    return Console(
+    return _PipeConsole(
         file=sys.stdout, markup=False, highlight=False, emoji=False, soft_wrap=False, width=width
     )
 
