@@ -38,7 +38,8 @@ from storeadmin.data.schema import CustomerRow, ProductRow
 
 SERVERS = 50
 PENDING = 10_000
-STEAM_BASE = 76561198000000000
+STEAM_BASE = 76561201000000000
+"""Far above the demo generator's SteamIDs, so the benchmark can add customers to a demo store."""
 
 
 class _Admin(Delivery, ServiceBase):
