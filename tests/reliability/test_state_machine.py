@@ -76,6 +76,8 @@ class CustomerModel:
     version: int = 1
     banned: bool = False
     updated_by: str | None = None
+    edited_by: str | None = None
+    """The last admin whose edit (name) changed the customer: a stale edit names them."""
     metadata: dict[str, str] = field(default_factory=dict)
 
 
@@ -247,10 +249,12 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
                     service.edit_customer(
                         copy.customer_id, expected_version=copy.version, username=name
                     )
-                # The refusal names who changed it (and when).
-                assert caught.value.changed_by == model.updated_by
+                # The refusal names who changed what was edited (and when); when no
+                # edit did (a ban moved the version), the customer's last writer.
+                writer = model.edited_by or model.updated_by
+                assert caught.value.changed_by == writer
                 assert caught.value.changed_at is not None
-                assert f"changed by {model.updated_by}" in str(caught.value)
+                assert f"changed by {writer}" in str(caught.value)
                 return
             edited = service.edit_customer(
                 copy.customer_id, expected_version=copy.version, username=name
@@ -258,6 +262,7 @@ def make_machine(new_store: StoreFactory, seeded: Seed) -> type[RuleBasedStateMa
             assert edited.username == name
             if name != model.username:
                 model.username = name
+                model.edited_by = admin
                 self.touch(copy.customer_id, admin)
                 self.audits["customer.edit"] += 1
 

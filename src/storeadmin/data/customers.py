@@ -32,7 +32,7 @@ from storeadmin.data.checks import NO_SYNC as _NO_SYNC
 from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.ids import sql_id, sql_version
 from storeadmin.data.paging import clamp_limit
-from storeadmin.data.schema import CustomerRow
+from storeadmin.data.schema import AuditRow, CustomerRow
 from storeadmin.data.search import MetadataKeys, summaries
 from storeadmin.data.search import search_customers as run_search
 from storeadmin.data.stats import customer_stats, spend_by_month
@@ -107,10 +107,32 @@ def ban_in_force(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def stale_conflict(row: Row[Any]) -> Conflict:
-    """The Conflict for an edit made against an old version: it names who and when."""
+EDIT_ACTIONS = ("customer.edit",)
+"""The audit actions of what the edit dialog changes (named in its conflicts)."""
+
+
+def stale_conflict(
+    row: Row[Any], session: Session | None = None, actions: tuple[str, ...] = ()
+) -> Conflict:
+    """The Conflict for an edit made against an old version: it names who and when.
+
+    Edits, bans and metadata saves share the customer's version. With ``session`` and
+    the audit ``actions`` of what was being edited (``customer.edit``,
+    ``metadata.replace``), it names the last admin who changed *that*, not whoever
+    touched the customer last (alice's own ban made her stale edit say "changed by
+    alice"). Without such an entry, the customer's last writer is named.
+    """
     by = row.updated_by
     at = row.updated_at
+    if session is not None and actions:
+        found = session.execute(
+            select(AuditRow.actor, AuditRow.at)
+            .where(AuditRow.customer_id == row.id, AuditRow.action.in_(actions))
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        ).first()
+        if found is not None:
+            by, at = found.actor, found.at
     if by and at is not None:
         message = f"changed by {by} at {at:%Y-%m-%d %H:%M} UTC — reload"
     elif by:
@@ -254,7 +276,7 @@ class Customers(ServiceBase):
         with self.write() as session:
             row = load_customer(session, cid)
             if row.version != expected:
-                raise stale_conflict(row)
+                raise stale_conflict(row, session, EDIT_ACTIONS)
             changes = self._edit_changes(row, username, target_platform, external_id)
             if not changes:
                 return customer_from_row(row, now)
@@ -280,7 +302,7 @@ class Customers(ServiceBase):
                 .execution_options(**_NO_SYNC)
             )
             if rowcount(result) != 1:
-                raise stale_conflict(load_customer(session, cid))
+                raise stale_conflict(load_customer(session, cid), session, EDIT_ACTIONS)
             audit.record(
                 session,
                 self,

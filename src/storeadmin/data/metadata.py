@@ -20,6 +20,9 @@ from storeadmin.data.customers import load_customer, require_customer, stale_con
 from storeadmin.data.ids import sql_id, sql_version
 from storeadmin.data.schema import AuditRow, CustomerRow, MetadataRow
 
+METADATA_ACTIONS = ("metadata.replace",)
+"""The audit action of a metadata save (named in its conflicts)."""
+
 
 def metadata_map(session: Session, customer_id: int) -> dict[str, str]:
     """The customer's metadata as a dict (placeholder values, audit before/after)."""
@@ -104,7 +107,7 @@ class Metadata(ServiceBase):
             # Locked: two admins replacing the map at once queue up instead of clashing.
             row = load_customer(session, cid, lock=True)
             if expected_version is not None and row.version != expected:
-                raise stale_conflict(row)
+                raise stale_conflict(row, session, METADATA_ACTIONS)
             old = metadata_map(session, cid)
             new = clean_metadata(fields, now, previous=old)  # the per-customer limits
             if old == new:
@@ -118,7 +121,7 @@ class Metadata(ServiceBase):
                     .execution_options(synchronize_session=False)
                 )
                 if rowcount(result) != 1:
-                    raise stale_conflict(load_customer(session, cid))
+                    raise stale_conflict(load_customer(session, cid), session, METADATA_ACTIONS)
             session.execute(delete(MetadataRow).where(MetadataRow.customer_id == cid))
             if new:
                 session.execute(

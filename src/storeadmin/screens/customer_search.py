@@ -224,6 +224,9 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         """A failed search leaves a usable screen (the App shows the error itself)."""
         if event.worker.group in ("search", "search-more") and event.state is WorkerState.ERROR:
             self._open_when_found = None
+            if event.worker.group == "search":  # the rows above are another query's
+                self._shown_query, self._shown_page, self._next_cursor = None, None, None
+                self.query_one(SearchResults).show_first_page([], has_more=False)
             self._set_status("Search failed: see the message; edit the query to retry.")
 
     def _update_count(self, page: Page[CustomerSummary]) -> None:
