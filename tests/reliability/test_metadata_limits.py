@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from storeadmin.core import validation
 from storeadmin.core.errors import InvalidRows
 from storeadmin.core.models import MetadataField
 from storeadmin.core.validation import MAX_METADATA_FIELDS, MAX_METADATA_TOTAL
-from storeadmin.data import SqlStoreService
+from storeadmin.data import SqlStoreService, open_sql_store
 from storeadmin.data.schema import AuditRow
 from storeadmin.widgets.history_tab import change_summary
+from storeadmin.widgets.metadata_form import MetadataRow
 from support import factories
 from support.cli import run
+from support.ui import build_ui_store, make_app, wait_ready
 
 
 def _fields(count: int, *, width: int = 1) -> list[MetadataField]:
@@ -132,3 +136,34 @@ def test_history_rebuilds_the_whole_map_of_every_entry_old_rows_included(
         before, after = service.metadata_change(customer, str(entry.id))
         assert dict((f.key, f.value) for f in before) == maps[index]
         assert dict((f.key, f.value) for f in after) == maps[index + 1]
+
+
+async def test_tui_save_past_the_limit_flags_the_row_and_saves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Metadata tab's Ctrl+S on a customer at the limit: the new row is flagged
+    (the service's InvalidRows), nothing is saved, the app goes on. (The limit is
+    lowered to 5 here: rendering a 200-row form is the form's own, separate work.)"""
+    monkeypatch.setattr(validation, "MAX_METADATA_FIELDS", 5)
+    limit = validation.MAX_METADATA_FIELDS
+    store = build_ui_store(tmp_path / "store.sqlite3")
+    service = open_sql_store(store.url, actor="setup")
+    try:
+        service.replace_metadata(store.bob, _fields(limit))
+    finally:
+        service.close()
+    app = make_app(store.url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        app.open_customer(store.bob, "metadata")
+        await pilot.pause()
+        await wait_ready(pilot)
+        await pilot.press("ctrl+n")
+        await wait_ready(pilot)
+        await pilot.press(*"Tier", "enter", *"gold")
+        await pilot.press("ctrl+s")
+        await wait_ready(pilot)
+        rows = list(app.screen.query(MetadataRow))
+        assert [index for index, row in enumerate(rows) if row.has_class("-invalid")] == [limit]
+        assert len(app.service.get_metadata(store.bob)) == limit
+        assert app.is_running
