@@ -96,7 +96,7 @@ def _planted(service: SqlStoreService) -> str:
     service.create_token(customer, label="bot", expires_at=service.now() + timedelta(days=7))
     with Session(service.engine) as session, session.begin():
         session.execute(update(TokenRow).values(expires_at=FAR))
-    return customer
+    return str(customer)
 
 
 def test_cli_shows_a_planted_far_date_east_of_utc(
