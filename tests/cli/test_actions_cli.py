@@ -147,14 +147,12 @@ def test_edit_unknown_customer(capsys: pytest.CaptureFixture[str], shop: Shop) -
     assert err.count("\n") == 1
 
 
-def test_edit_after_someone_else_saved_exits_3(
-    capsys: pytest.CaptureFixture[str], shop: Shop, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Another admin saves between our read and our write: refused, their change kept."""
+def bob_saves_after_our_first_read(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race: right after the command reads the customer, admin bob renames them."""
     real_get = SqlStoreService.get_customer
     raced: list[bool] = []
 
-    def get_then_race(self: SqlStoreService, customer_id: int) -> CustomerDetails:
+    def get_then_race(self: SqlStoreService, customer_id: str) -> CustomerDetails:
         result = real_get(self, customer_id)
         if not raced:
             raced.append(True)
@@ -168,6 +166,13 @@ def test_edit_after_someone_else_saved_exits_3(
         return result
 
     monkeypatch.setattr(SqlStoreService, "get_customer", get_then_race)
+
+
+def test_edit_after_someone_else_saved_exits_3(
+    capsys: pytest.CaptureFixture[str], shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another admin saves between our read and our write: refused, their change kept."""
+    bob_saves_after_our_first_read(shop, monkeypatch)
     code, out, err = run(
         capsys, "customers", "edit", str(shop.alice), "--name", "Mine", "--db", shop.url
     )
@@ -419,23 +424,7 @@ def test_metadata_invalid_value_changes_nothing(
 def test_metadata_set_after_someone_else_saved_exits_3(
     capsys: pytest.CaptureFixture[str], shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_get = SqlStoreService.get_customer
-    raced: list[bool] = []
-
-    def get_then_race(self: SqlStoreService, customer_id: int) -> CustomerDetails:
-        result = real_get(self, customer_id)
-        if not raced:
-            raced.append(True)
-            other = open_sql_store(shop.url, actor="bob")
-            try:
-                other.edit_customer(
-                    customer_id, expected_version=result.customer.version, username="ByBob"
-                )
-            finally:
-                other.close()
-        return result
-
-    monkeypatch.setattr(SqlStoreService, "get_customer", get_then_race)
+    bob_saves_after_our_first_read(shop, monkeypatch)
     code, out, err = run(
         capsys, "customers", "metadata", str(shop.alice), "set", "Note", "x", "--db", shop.url
     )
