@@ -28,6 +28,7 @@ from storeadmin.screens.key_tables import APP_KEYS
 
 if TYPE_CHECKING:
     from storeadmin.config import Settings
+    from storeadmin.core.models import StoreInfo
     from storeadmin.core.service import StoreService
 
 _HERE = Path(__file__).parent
@@ -79,6 +80,8 @@ class StoreAdminApp(App[None]):
         """True until the connect worker has succeeded or failed."""
         self.connect_error: str | None = None
         """The one-line reason the last connect attempt failed."""
+        self.store_info: StoreInfo | None = None
+        """What the open store said about itself when it connected (its ``features``)."""
         self._ui_thread = threading.get_ident()
         self.theme = THEME
 
@@ -189,6 +192,7 @@ class StoreAdminApp(App[None]):
         if self._service is not None and self._service is not message.service:
             self._service.close()
         self._service = message.service
+        self.store_info = message.info
         self.connecting = False
         self.title = display_safe(message.info.name, max_length=60) or "storeadmin"
         # The service already redacts; redacting again costs nothing and is a backstop.

@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
 
-from storeadmin.core.models import AuditEntry, Page
+from storeadmin.core.models import AuditEntry, Feature, Page
 from storeadmin.core.service import StoreService
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import text_or_dash, when
+from storeadmin.widgets.host import features, store_kind
 from storeadmin.widgets.tab_base import PAGE_SIZE, Fetch, PagedTab
 
 SUMMARY_LENGTH = 70
@@ -47,6 +50,20 @@ class HistoryTab(PagedTab[AuditEntry]):
         ("Reason", None),
         ("Change", None),
     )
+
+    def compose_toolbar(self) -> ComposeResult:
+        """On a store without its own audit log, one line saying whose entries these are."""
+        if Feature.AUDIT_LOG not in features(self):
+            yield Static(
+                Text(
+                    f"{store_kind(self)} keeps no audit log: these entries are storeadmin's "
+                    "local journal of the changes made through it.",
+                    style="italic",
+                ),
+                id="history-journal-note",
+                classes="tab-toolbar",
+                markup=False,
+            )
 
     def make_fetch(self) -> Fetch[AuditEntry]:
         """Audit entries newest first."""

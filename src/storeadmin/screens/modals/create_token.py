@@ -18,13 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from storeadmin.core import validation
-from storeadmin.core.models import CreatedToken, Customer, CustomerToken
+from storeadmin.core.models import CreatedToken, Customer, CustomerToken, Feature
 from storeadmin.core.service import StoreService
 from storeadmin.screens.key_tables import TOKENS_KEYS
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
-from storeadmin.widgets.host import host
+from storeadmin.widgets.host import features, host, store_kind
 
 COPY_HINT = "Copy it now: it will not be shown again. Only its hash is stored."
 
@@ -68,6 +68,8 @@ class CreateTokenModal(ActionModal[CustomerToken]):
         super().__init__()
         self.customer = customer
         self._created: CreatedToken | None = None
+        self.with_fields = True
+        """False on a store without ``TOKEN_LABELS``: no label or expiry to ask for."""
 
     def title_text(self) -> Text:
         """``New token · Alice (#12)``."""
@@ -75,6 +77,16 @@ class CreateTokenModal(ActionModal[CustomerToken]):
 
     def compose_body(self) -> ComposeResult:
         """The form, and the (empty) place where the secret will show."""
+        self.with_fields = Feature.TOKEN_LABELS in features(self)
+        if not self.with_fields:
+            line = (
+                f"{store_kind(self)} tokens have no labels or expiry: "
+                "Create makes one that lasts until all are invalidated."
+            )
+            with Vertical(id="token-form"):
+                yield Static(Text(line), id="token-no-fields", markup=False)
+            yield Vertical(id="token-secret")
+            return
         with Vertical(id="token-form"):
             yield Label("Label: what the token is for (optional)", classes="field-label")
             yield Input(
@@ -93,6 +105,12 @@ class CreateTokenModal(ActionModal[CustomerToken]):
             yield FieldHint("never expires", id="expires_at-hint")
         yield Vertical(id="token-secret")
 
+    def on_mount(self) -> None:
+        """Without fields, Enter creates: the Create button has the focus."""
+        super().on_mount()
+        if not self.with_fields:
+            self.confirm_button.focus()
+
     @on(Input.Changed, "#label")
     def _label_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -109,12 +127,14 @@ class CreateTokenModal(ActionModal[CustomerToken]):
 
     def prepare(self) -> ServiceCall | None:
         """The create call, once label and expiry are valid."""
+        customer_id = self.customer.id
+        if not self.with_fields:
+            return lambda service: service.create_token(customer_id, label="")
         label = self.check("label", validation.validate_label)
         expiry_ok, expires = self._check_expiry()
         if label is None or not expiry_ok:
             self.show_error("Fix the fields marked in red first.")
             return None
-        customer_id = self.customer.id
 
         def create(service: StoreService) -> CreatedToken:
             return service.create_token(customer_id, label=label, expires_at=expires)

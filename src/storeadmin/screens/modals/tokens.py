@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Static
 from textual.worker import Worker, get_current_worker
 
 from storeadmin.core.errors import AlreadyDone, StoreError
-from storeadmin.core.models import Customer, CustomerToken, TokenState
+from storeadmin.core.models import Customer, CustomerToken, Feature, TokenState
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import TOKENS_KEYS
@@ -30,7 +30,7 @@ from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.screens.modals.create_token import CreateTokenModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import when
-from storeadmin.widgets.host import host
+from storeadmin.widgets.host import features, host, store_kind
 
 STATE_STYLES = {TokenState.ACTIVE: "green", TokenState.EXPIRED: "yellow", TokenState.REVOKED: "red"}
 COLUMNS = ("ID", "Label", "Prefix", "Created", "Last used", "Expires", "State")
@@ -82,34 +82,58 @@ class TokensModal(Dialog[bool]):
         self.changed = False
         """True once a token was created or revoked (the caller reloads its history)."""
         self.busy = False
+        self.can_list = True
+        """False on a store without ``LIST_TOKENS`` (PayNow): no table, one line instead."""
+        self.can_revoke_one = True
+        """False on a store without ``REVOKE_ONE_TOKEN``: no single-revoke action."""
 
     def title_text(self) -> Text:
         """``Tokens · Alice (#12)``."""
         return Text.assemble("Tokens · ", customer_label(self.customer))
 
     def compose_body(self) -> ComposeResult:
-        """The token table and a status line."""
-        yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="tokens-status", markup=False)
+        """The token table and a status line; only the line when tokens cannot be listed."""
+        can = features(self)
+        self.can_list = Feature.LIST_TOKENS in can
+        self.can_revoke_one = self.can_list and Feature.REVOKE_ONE_TOKEN in can
+        if self.can_list:
+            yield DataTable(id="tokens-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="tokens-status", markup=False)
+        else:
+            line = f"{store_kind(self)} cannot list a customer's tokens: create one, or invalidate all."
+            yield Static(Text(line), id="tokens-status", markup=False)
 
     def compose_buttons(self) -> ComposeResult:
-        """Create, revoke, revoke all, close."""
+        """Create, revoke (where the store can revoke one), revoke all, close."""
         yield Button("New token (n)", id="tokens-create", compact=True)
-        yield Button("Revoke (x)", id="tokens-revoke", variant="error", compact=True)
+        if self.can_revoke_one:
+            yield Button("Revoke (x)", id="tokens-revoke", variant="error", compact=True)
         yield Button("Revoke all (X)", id="tokens-revoke-all", compact=True)
         yield Button("Close", id="tokens-close", compact=True)
 
     def on_mount(self) -> None:
-        """Columns, then the first load."""
+        """Columns, then the first load (nothing to load when tokens cannot be listed)."""
+        if not self.can_list:
+            self._update_buttons()
+            return
         table = self.query_one(DataTable)
         for label in COLUMNS:
             table.add_column(label, key=label.lower())
         self.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No single revoke (key, footer) on a store that cannot revoke one token."""
+        if action == "revoke" and not self.can_revoke_one:
+            return False
+        return super().check_action(action, parameters)
+
     # ------------------------------------------------------------ loading
 
     def reload(self) -> None:
-        """(Re)load the token list."""
+        """(Re)load the token list (where the store can list it)."""
+        if not self.can_list:
+            self._update_buttons()
+            return
         self.query_one(DataTable).loading = True
         self._load(host(self).service)
 
@@ -150,6 +174,8 @@ class TokensModal(Dialog[bool]):
 
     def selected(self) -> CustomerToken | None:
         """The highlighted token, if any."""
+        if not self.can_list:
+            return None
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
@@ -165,8 +191,10 @@ class TokensModal(Dialog[bool]):
         token = self.selected()
         now = host(self).now()
         can_revoke = token is not None and token.state(now) is not TokenState.REVOKED
-        self.query_one("#tokens-revoke", Button).disabled = self.busy or not can_revoke
-        any_left = any(t.revoked_at is None for t in self.tokens)
+        for button in self.query("#tokens-revoke").results(Button):
+            button.disabled = self.busy or not can_revoke
+        # Unlisted tokens may exist: invalidating all is always offered there.
+        any_left = not self.can_list or any(t.revoked_at is None for t in self.tokens)
         self.query_one("#tokens-revoke-all", Button).disabled = self.busy or not any_left
 
     # ------------------------------------------------------------ actions
@@ -196,7 +224,7 @@ class TokensModal(Dialog[bool]):
     def action_revoke(self) -> None:
         """Revoke the highlighted token (not revoked yet)."""
         token = self.selected()
-        if self.busy or token is None or token.revoked_at is not None:
+        if not self.can_revoke_one or self.busy or token is None or token.revoked_at is not None:
             return
         label = display_safe(token.label or token.prefix, max_length=40)
         question = Text.assemble(
@@ -221,10 +249,15 @@ class TokensModal(Dialog[bool]):
     def action_revoke_all(self) -> None:
         """Ask, then revoke every token not yet revoked."""
         left = [t for t in self.tokens if t.revoked_at is None]
-        if self.busy or not left:
+        if self.busy or (self.can_list and not left):
             return
+        counted = (
+            f"all {len(left)} token{'s' if len(left) != 1 else ''}"
+            if self.can_list
+            else "every token"
+        )
         question = Text.assemble(
-            f"Revoke all {len(left)} token{'s' if len(left) != 1 else ''} of ",
+            f"Revoke {counted} of ",
             customer_label(self.customer),
             "?\nAnything using them stops working at once.",
         )
@@ -279,7 +312,8 @@ class TokensModal(Dialog[bool]):
     def worker_failed(self, worker: Worker[Any]) -> None:
         """A failed load or write: say so here (the App reports it too)."""
         self.busy = False
-        self.query_one(DataTable).loading = False
+        for table in self.query(DataTable):
+            table.loading = False
         name = type(worker.error).__name__ if worker.error is not None else "error"
         if isinstance(worker.error, StoreError):
             self.show_error(f"Could not load tokens: {worker.error}")
