@@ -96,6 +96,9 @@ async def test_assign_highlights_unresolved_placeholders(ui_store: UiStore) -> N
         await push(pilot, modal_for(app.service, ui_store, ui_store.alice))
         await type_into(pilot, "#product-query", "gold")
         await wait_ready(pilot)
+        # A Minecraft product's server is not ticked for a Steam customer: tick it.
+        app.screen.query_one("#servers", SelectionList).select(ui_store.servers[1])
+        await wait_ready(pilot)
         shown = preview(app)
         assert "lp user {uuid} parent add gold" in shown.plain
         assert "{uuid} has no value for this customer" in shown.plain
@@ -163,3 +166,56 @@ async def test_nothing_is_chosen_before_the_admin_types(ui_store: UiStore) -> No
         assert results == []
         assert error_line(app) == "Pick a product first."
         assert app.service.list_inventory(ui_store.bob).items == ()
+
+
+async def test_minecraft_customer_gets_minecraft_first_and_is_asked_about_placeholders(
+    ui_store: UiStore,
+) -> None:
+    """Issue 12: `vip` on a Minecraft customer must not silently queue `{steam_id}`."""
+    from storeadmin.screens.modals.confirm import ConfirmModal
+
+    async with running(ui_store) as (app, pilot):
+        results = await push(pilot, modal_for(app.service, ui_store, ui_store.bob))
+        modal = app.screen
+        assert isinstance(modal, AssignProductModal)
+        options = modal.query_one("#product-matches", OptionList)
+        assert options.get_option_at_index(0).id == ui_store.products["gold"]  # his platform's
+
+        await type_into(pilot, "#product-query", "vip rank")
+        await wait_ready(pilot)
+        assert modal.product is not None
+        assert modal.product.name == "VIP Rank"
+        servers = modal.query_one("#servers", SelectionList)
+        assert servers.selected == []  # the product's Rust server is not his platform's
+        assert "rust" in str(modal.query_one("#product-facts", Static).content)
+        assert preview(app).plain.startswith("No commands")
+
+        servers.select(ui_store.servers[0])  # the admin ticks the Rust server anyway
+        await wait_ready(pilot)
+        assert "{steam_id} has no value" in preview(app).plain
+        await pilot.press("ctrl+s")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # asked, not granted
+        assert audit_actions(app.service, ui_store.bob) == []
+        await pilot.press("n")
+        await wait_ready(pilot)
+        assert app.screen is modal
+        assert results == []
+        assert audit_actions(app.service, ui_store.bob) == []
+
+        await pilot.press("ctrl+s")
+        await wait_ready(pilot)
+        await pilot.press("y")
+        await wait_ready(pilot)
+        assert len(results) == 1
+        assert audit_actions(app.service, ui_store.bob) == ["item.assign"]
+
+
+async def test_servers_default_to_the_customers_platform(ui_store: UiStore) -> None:
+    async with running(ui_store) as (app, pilot):
+        await push(pilot, modal_for(app.service, ui_store, ui_store.bob))
+        await type_into(pilot, "#product-query", "gold")
+        await wait_ready(pilot)
+        servers = app.screen.query_one("#servers", SelectionList)
+        assert servers.selected == [ui_store.servers[1]]  # Minecraft Lobby
+        assert "{" not in preview(app).plain

@@ -3,13 +3,16 @@
 The product is found as you type (prefix and substring first, then fuzzy matches via
 rapidfuzz). The exact commands that will be queued, placeholders filled, are previewed
 by the store in worker group ``preview`` whenever the product or the servers change;
-placeholders with no value for this customer are highlighted. A banned customer is
-refused by the store ("banned: reason"); the dialog warns up front.
+placeholders with no value for this customer are highlighted, and confirming such a
+grant asks first. The customer's platform decides what is offered first: products with
+a server of a game that platform plays (``PLATFORM_GAMES``) lead the list, and only the
+product's servers of those games are ticked by default. A banned customer is refused by
+the store ("banned: reason"); the dialog warns up front.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -29,6 +32,7 @@ from storeadmin.core.models import (
     Customer,
     GameServer,
     InventoryItem,
+    Platform,
     Product,
     ProductType,
 )
@@ -37,6 +41,7 @@ from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_duration_days
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
+from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import host
 
@@ -46,14 +51,53 @@ FUZZY_CUTOFF = 55
 """Lowest rapidfuzz WRatio score (0-100) that still counts as a match."""
 UNRESOLVED_STYLE = "bold white on red"
 
+PLATFORM_GAMES: dict[Platform, frozenset[str]] = {
+    Platform.STEAM: frozenset({"rust", "gmod", "fivem", "redm"}),
+    Platform.MINECRAFT: frozenset({"minecraft"}),
+    Platform.XBOX: frozenset({"minecraft"}),
+}
+"""The games (``GameServer.game``) whose commands a platform's ID can fill; a platform
+not listed (``other``) fits every game."""
+
+
+def fits(server: GameServer, platform: Platform) -> bool:
+    """True when a customer of ``platform`` plays on ``server``'s game."""
+    games = PLATFORM_GAMES.get(platform)
+    return games is None or server.game in games
+
+
+def fitting_products(
+    products: Sequence[Product], servers: Sequence[GameServer], platform: Platform
+) -> frozenset[str]:
+    """IDs of the products with at least one server of ``platform``'s games."""
+    fitting = {server.id for server in servers if fits(server, platform)}
+    return frozenset(p.id for p in products if fitting.intersection(p.server_ids))
+
 
 def match_products(
-    query: str, products: Sequence[Product], limit: int = MAX_MATCHES
+    query: str,
+    products: Sequence[Product],
+    limit: int = MAX_MATCHES,
+    *,
+    first: Collection[str] = (),
 ) -> list[Product]:
-    """Products for ``query``: name/slug prefix, then substring, then fuzzy; all when empty."""
+    """Products for ``query``: name/slug prefix, then substring, then fuzzy; all when empty.
+
+    Within each of those tiers, products whose id is in ``first`` (the customer's
+    platform's) come before the rest.
+    """
+    ranked: list[Product] = []
+    for tier in _match_tiers(query, products):
+        ranked += [p for p in tier if p.id in first] + [p for p in tier if p.id not in first]
+    return ranked[:limit]
+
+
+def _match_tiers(query: str, products: Sequence[Product]) -> list[list[Product]]:
+    """Prefix, substring and fuzzy matches of ``query`` (the whole catalogue when empty)."""
     wanted = query.strip().casefold()
+    limit = len(products)
     if not wanted:
-        return list(products[:limit])
+        return [list(products)]
     prefix: list[Product] = []
     contains: list[Product] = []
     rest: dict[int, str] = {}
@@ -73,7 +117,7 @@ def match_products(
         limit=limit,
         score_cutoff=FUZZY_CUTOFF,
     )
-    return [*prefix, *contains, *(products[index] for _, _, index in fuzzy)][:limit]
+    return [prefix, contains, [products[index] for _, _, index in fuzzy]]
 
 
 def product_option(product: Product) -> Option:
@@ -171,6 +215,12 @@ class AssignProductModal(ActionModal[InventoryItem]):
         self.servers = servers
         self.product: Product | None = None
         """The product chosen in the match list."""
+        self.platform_products = fitting_products(products, servers, customer.platform)
+        """Products with a server of the customer's platform's games (listed first)."""
+        self._previews: tuple[str, tuple[str, ...], tuple[CommandPreview, ...]] | None = None
+        """The last preview: product id, server ids, commands."""
+        self._unresolved_ok = False
+        """True while confirming a grant the admin agreed to despite unfilled placeholders."""
 
     def title_text(self) -> Text:
         """``Assign a product · Alice (#12)``."""
@@ -216,7 +266,7 @@ class AssignProductModal(ActionModal[InventoryItem]):
     # ------------------------------------------------------------ product
 
     def _show_matches(self, query: str) -> None:
-        matches = match_products(query, self.products)
+        matches = match_products(query, self.products, first=self.platform_products)
         options = self.query_one("#product-matches", OptionList)
         options.set_options(product_option(product) for product in matches)
         if not query.strip():
@@ -268,18 +318,25 @@ class AssignProductModal(ActionModal[InventoryItem]):
             self.query_one("#preview", Static).update(Text("Pick a product.", style="dim"))
             self._check_expiry()
             return
-        facts.update(
-            Text.assemble(
-                ("Chosen: ", "dim"),
-                plain(product.name, max_length=50, style="bold"),
-                (f" · lasts {format_duration_days(product.duration_days)}", "dim"),
-            )
+        platform = self.customer.platform
+        facts_text = Text.assemble(
+            ("Chosen: ", "dim"),
+            plain(product.name, max_length=50, style="bold"),
+            (f" · lasts {format_duration_days(product.duration_days)}", "dim"),
         )
+        if product.id not in self.platform_products:
+            games = sorted({s.game for s in self.servers if s.id in product.server_ids} or {"no"})
+            facts_text.append(
+                f"\nFor {', '.join(games)} servers, not this {platform.value} customer's:"
+                " none ticked.",
+                style="bold yellow",
+            )
+        facts.update(facts_text)
         servers.add_options(
             (
                 plain(f"{server.name} ({server.game})", max_length=50),
                 server.id,
-                server.id in product.server_ids,
+                server.id in product.server_ids and fits(server, platform),
             )
             for server in self.servers
         )
@@ -347,9 +404,44 @@ class AssignProductModal(ActionModal[InventoryItem]):
             return  # the admin picked another product meanwhile
         if event.server_ids != self.server_ids:
             return
+        self._previews = (event.product_id, event.server_ids, event.previews)
         self.query_one("#preview", Static).update(preview_lines(event.previews))
 
     # ------------------------------------------------------------ assign
+
+    def action_confirm(self) -> None:
+        """Assign; a grant whose commands keep an unfilled placeholder asks first."""
+        if self.busy or self.product is None or self._unresolved_ok:
+            super().action_confirm()
+            return
+        current = self._previews
+        if current is None or current[:2] != (self.product.id, self.server_ids):
+            self.show_error("Still rendering the commands: confirm again in a moment.")
+            return
+        unresolved = sorted({key for p in current[2] for key in p.unresolved})
+        if not unresolved:
+            super().action_confirm()
+            return
+        names = ", ".join(f"{{{key}}}" for key in unresolved)
+        question = Text.assemble(
+            f"{names} has no value for ",
+            customer_label(self.customer),
+            ": the command would run on the game server with it unfilled.\n"
+            f"Assign {display_safe(self.product.name, max_length=50)} anyway?",
+        )
+        self.app.push_screen(
+            ConfirmModal("Unfilled placeholder", question, yes="Assign anyway", destructive=True),
+            self._unresolved_answered,
+        )
+
+    def _unresolved_answered(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        self._unresolved_ok = True
+        try:
+            super().action_confirm()
+        finally:
+            self._unresolved_ok = False
 
     def prepare(self) -> ServiceCall | None:
         """The assign call with this dialog's request_id, once a product is chosen."""
