@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -234,6 +235,29 @@ class StoreAdminApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Quit; when a screen holds unsaved edits (``unsaved_changes()``), ask first."""
+        from storeadmin.screens.modals.confirm import ConfirmModal
+
+        if isinstance(self.screen, ConfirmModal) and self.screen.id == "quit-unsaved":
+            return
+        unsaved = [
+            what
+            for screen in self.screen_stack
+            if callable(check := getattr(screen, "unsaved_changes", None)) and (what := check())
+        ]
+        if not unsaved:
+            self.exit()
+            return
+        question = Text(f"{unsaved[0]} Quit and lose them?")
+        modal = ConfirmModal("Unsaved changes", question, yes="Quit", destructive=True)
+        modal.id = "quit-unsaved"
+        self.push_screen(modal, self._quit_answered)
+
+    def _quit_answered(self, quit_now: bool | None) -> None:
+        if quit_now:
+            self.exit()
 
     def action_quit_unavailable(self) -> None:
         """Quit with the "database unavailable" exit code."""

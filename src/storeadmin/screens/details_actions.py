@@ -231,6 +231,10 @@ class DetailsActions(ReportsWorkerFailures, Screen[None]):
 
     # ------------------------------------------------------------ leaving
 
+    def unsaved_changes(self) -> str | None:
+        """What would be lost by quitting now (the App's Ctrl+Q asks), else None."""
+        return "The metadata has unsaved changes." if self.metadata.dirty else None
+
     def leave(self) -> None:
         """Back to the search, asking first when metadata edits are unsaved."""
         if not self.metadata.dirty:

@@ -262,6 +262,25 @@ class MetadataForm(Vertical):
         self.set_saving(False)
         self.dirty = False
 
+    def rebase(self, fields: Sequence[MetadataField], version: str) -> None:
+        """Take ``fields`` read at ``version`` as the new base and keep the admin's edits
+        on top (:func:`merge_edits`); the form stays dirty while they differ."""
+        merged = merge_edits(self.loaded_fields, self.fields, fields)
+        self.load(fields, version)
+        container = self.query_one("#metadata-rows", VerticalScroll)
+        container.remove_children()
+        rows = [
+            MetadataRow(f.key, f.value, number=index + 1) for index, f in enumerate(merged)
+        ] or [MetadataRow(number=1)]
+        self._rows = rows
+        container.mount_all(rows)
+        self.dirty = _significant(self.fields) != _significant(self.loaded_fields)
+        if self.dirty:
+            self.show_problem(
+                "Reloaded: the store's current metadata, with your unsaved edits kept on top."
+                " Update (ctrl+s) saves them."
+            )
+
     def show_errors(self, rows: Mapping[int, str]) -> None:
         """Flag the rows the store (or the local check) refused; clear the others."""
         for index, row in enumerate(self._rows):
@@ -349,3 +368,22 @@ def _field_at_fault(field: MetadataField, problem: str) -> str:
     if field.key.strip() and "key" not in problem.lower():
         return ".metadata-value"
     return ".metadata-key"
+
+
+def merge_edits(
+    base: Sequence[MetadataField],
+    mine: Sequence[MetadataField],
+    theirs: Sequence[MetadataField],
+) -> tuple[MetadataField, ...]:
+    """``theirs`` with the changes from ``base`` to ``mine`` applied: keys the admin set
+    or changed take the admin's value, keys the admin removed are removed, the rest is
+    the store's. Blank rows are dropped; new keys go at the end, in the admin's order."""
+    before = {f.key: f.value for f in base if f.key.strip()}
+    after = {f.key: f.value for f in mine if f.key.strip()}
+    removed = set(before) - set(after)
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    merged = [
+        MetadataField(f.key, changed.pop(f.key, f.value)) for f in theirs if f.key not in removed
+    ]
+    merged += [MetadataField(k, v) for k, v in changed.items()]
+    return tuple(merged)

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from storeadmin.core.errors import InvalidRows, StoreError
+from storeadmin.core.errors import Conflict, InvalidRows, StoreError
 from storeadmin.core.models import MetadataField
 from storeadmin.core.service import StoreService
 from storeadmin.widgets.host import host
@@ -71,6 +71,7 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
         self.loaded = False
         """True once a load has been started (lazy loading on first view)."""
         self._focus_after_load = False
+        self._keep_edits = False
 
     def compose(self) -> ComposeResult:
         """The form, empty until the first load."""
@@ -93,14 +94,9 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
     # ------------------------------------------------------------ load
 
     def load(self) -> None:
-        """(Re)load the fields; unsaved edits are kept (never silently thrown away)."""
-        if self.loaded and self.form.dirty:
-            self.notify(
-                "Metadata has unsaved changes: not reloaded. Update or clear them first.",
-                severity="warning",
-                markup=False,
-            )
-            return
+        """(Re)load the fields; unsaved edits are kept on top of what the store now holds
+        (never silently thrown away), so a save refused as stale can be retried."""
+        self._keep_edits = self.loaded and self.form.dirty
         self.loaded = True
         # The rows are about to be replaced: a cursor in them moves to the new first row.
         focused = self.screen.focused
@@ -122,8 +118,11 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
     def _loaded(self, event: Loaded) -> None:
         event.stop()
         self.form.loading = False
-        self.form.load(event.fields, event.version, focus=self._focus_after_load)
-        self._focus_after_load = False
+        if self._keep_edits and self.form.dirty:
+            self.form.rebase(event.fields, event.version)
+        else:
+            self.form.load(event.fields, event.version, focus=self._focus_after_load)
+        self._focus_after_load = self._keep_edits = False
 
     # ------------------------------------------------------------ save
 
@@ -155,6 +154,11 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
         form.set_saving(False)
         if isinstance(event.error, InvalidRows):
             form.show_errors(event.error.rows)
+        elif isinstance(event.error, Conflict):
+            form.show_problem(
+                f"Not saved: {event.error}. r reloads their change and keeps your edits;"
+                " then Update (ctrl+s)."
+            )
         else:
             form.show_problem(f"Not saved: {event.error}")
 
