@@ -63,10 +63,14 @@ class CustomerDetailsScreen(DetailsActions):
 
         details: CustomerDetails
 
-    def __init__(self, customer_id: str, *, initial_tab: str = "inventory") -> None:
+    def __init__(
+        self, customer_id: str, *, initial_tab: str = "inventory", show: str | None = None
+    ) -> None:
         super().__init__()
         self.customer_id = customer_id
         self.initial_tab = initial_tab if initial_tab in TAB_IDS else "inventory"
+        self.show = show
+        """An order (on Orders) or subscription (on Subscriptions) whose details open on start."""
         self.details: CustomerDetails | None = None
         """The loaded header data (None until it arrives)."""
         self.sub_title = f"Customer #{customer_id}"
@@ -101,6 +105,10 @@ class CustomerDetailsScreen(DetailsActions):
         tab = self.tab(self.initial_tab)
         if not tab.loaded:
             tab.load()
+        if self.show is not None and self.initial_tab == "orders":
+            self.app.push_screen(OrderModal(self.show))
+        elif self.show is not None and self.initial_tab == "subscriptions":
+            self.app.push_screen(SubscriptionModal(self.show))
 
     # ------------------------------------------------------------ helpers
 

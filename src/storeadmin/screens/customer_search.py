@@ -1,11 +1,13 @@
 """The customer search screen: one input, results as you type, Enter opens a customer.
 
-Every query runs in a thread worker (debounced); results come back as messages and
-are applied on the UI thread only if they still answer what the input says now.
+Every keystroke starts its query at once in a thread worker of the exclusive group
+``search`` (which cancels the one before); results come back as messages and are
+applied on the UI thread only if they still answer what the input says now.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,11 +18,10 @@ from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from storeadmin.core.models import CustomerSummary, Page, StoreInfo
+from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import SEARCH_KEYS
 from storeadmin.screens.search_commands import SearchCommands
@@ -36,8 +37,10 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 """Rows per search page."""
 
-DEBOUNCE_SECONDS = 0.05
-"""Wait this long after the last keystroke before searching (keystroke to results ≤ 150 ms)."""
+DETAIL_TABS = {MatchKind.ORDER_ID: "orders", MatchKind.SUBSCRIPTION_ID: "subscriptions"}
+"""A customer found by an order / subscription ID opens on that tab, with its details."""
+
+_TRAILING_ID = re.compile(r"([0-9]+)\s*$")
 
 PLACEHOLDER = (
     "Search: name, SteamID64 / UUID / XUID, customer / order / subscription ID, Discord ID"
@@ -91,7 +94,6 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         """The query whose results the table holds (None: nothing shown yet)."""
         self._shown_page: Page[CustomerSummary] | None = None
         self._next_cursor: str | None = None
-        self._debounce: Timer | None = None
         self._open_when_found: str | None = None
         """Enter was pressed on this query before its results arrived."""
         self._connected = False
@@ -142,15 +144,11 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(Input.Changed, "#query")
     def _query_changed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
+        self._search_now()
 
     def _search_now(self) -> None:
-        """Start the first-page search for what the input says now."""
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
+        """Start the first-page search for what the input says now (the exclusive worker
+        group cancels the previous one; its late answer is dropped by generation)."""
         if not self._connected or self.query_one_optional(SearchResults) is None:
             return
         app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
@@ -161,6 +159,8 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="searching")
     def _search(self, service: StoreService, query: str, generation: int) -> None:
+        if get_current_worker().is_cancelled:  # superseded before it started
+            return
         page = service.search_customers(query, limit=PAGE_SIZE)
         if not get_current_worker().is_cancelled:
             self.post_message(self.ResultsFound(query, generation, page))
@@ -257,7 +257,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
-        if self._debounce is not None or self._shown_query != self._query():
+        if self._shown_query != self._query():
             # Results for this exact text are not in yet: act when they arrive.
             self._open_when_found = self._query()
             self._search_now()
@@ -265,21 +265,45 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         self._submit_current()
 
     def _submit_current(self) -> None:
-        """Enter in the input: open an exact ID match directly, else go to the results."""
+        """Enter in the input: open the one customer found (any match kind), else go
+        to the results."""
         page = self._shown_page
         if page is None:
             return
-        if len(page.items) == 1 and page.items[0].matched_by.is_exact:
-            self._open(page.items[0].id)
+        if len(page.items) == 1 and not page.has_more:
+            self._open(page.items[0])
         elif page.items:
             self.action_focus_results()
 
     @on(SearchResults.RowSelected, "#results")
     def _row_selected(self, event: SearchResults.RowSelected) -> None:
         event.stop()
-        self._open(str(event.row_key.value))
+        customer_id = str(event.row_key.value)
+        page = self._shown_page
+        found = [s for s in page.items if s.id == customer_id] if page is not None else []
+        if found:
+            self._open(found[0])
+        else:  # a row of a later page: no match kind to act on
+            self._open_customer(customer_id)
 
-    def _open(self, customer_id: str) -> None:
+    def _open(self, summary: CustomerSummary) -> None:
+        """Open a found customer; one found by an order / subscription ID opens on that
+        tab with that order's / subscription's details."""
+        tab = DETAIL_TABS.get(summary.matched_by)
+        wanted = _TRAILING_ID.search(self._shown_query or "")
+        if tab is None or wanted is None:
+            self._open_customer(summary.id)
+            return
+        app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
+        try:
+            # Imported on first use, as the App does: the search screen paints without it.
+            from storeadmin.screens.customer_details import CustomerDetailsScreen
+
+            app.push_screen(CustomerDetailsScreen(summary.id, initial_tab=tab, show=wanted[1]))
+        except Exception as error:  # the details screen failing to build must not crash us
+            app.report_error(error, context="opening the customer")
+
+    def _open_customer(self, customer_id: str) -> None:
         app: StoreAdminApp = self.app  # type: ignore[assignment]  # self.app is typed App[object]; this screen runs only in StoreAdminApp
         try:
             app.open_customer(customer_id)
@@ -314,13 +338,19 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         if showing and table.row_count:
             table.focus()
 
-    def action_quit_app(self) -> None:
-        """q on the results: quit (in the search field q is just a letter)."""
-        self.app.exit()
-
     def action_focus_search(self) -> None:
-        """Back to the search field."""
-        self.query_one("#query", Input).focus()
+        """Back to the search field, its query selected: typing or a paste replaces it."""
+        field = self.query_one("#query", Input)
+        field.focus()
+        field.select_all()
+
+    @on(SearchResults.Typed, "#results")
+    def _typed_on_results(self, message: SearchResults.Typed) -> None:
+        """A letter typed on the results starts a new query with it."""
+        field = self.query_one("#query", Input)
+        field.focus()
+        field.value = message.character
+        field.cursor_position = len(field.value)
 
     def action_escape(self) -> None:
         """Esc in the field: clear it (on the results, Esc is the table's key)."""
@@ -332,7 +362,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer each key only where it applies, so the footer shows what works now."""
         on_results = isinstance(self.focused, SearchResults)
-        if action in ("quit_app", "focus_search"):
+        if action == "focus_search":
             return on_results
         if action == "escape":
             return not on_results

@@ -8,11 +8,15 @@ control characters are made visible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import Input
+from textual.widgets.data_table import ColumnKey
 
 from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.core.timefmt import format_date
@@ -66,27 +70,74 @@ def summary_rows(summaries: Sequence[CustomerSummary]) -> list[Row]:
     return [(str(summary.id), summary_cells(summary)) for summary in summaries]
 
 
+def _cell_width(cell: Text | str) -> int:
+    return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
+
+
+def column_widths(rows: Sequence[Row]) -> list[int]:
+    """The width each column needs for ``rows`` (at least its label), in COLUMNS order."""
+    widths = [Text(label).cell_len for _key, label in COLUMNS]
+    for _key, cells in rows:
+        for index, cell in enumerate(cells):
+            widths[index] = max(widths[index], _cell_width(cell))
+    return widths
+
+
 class SearchResults(PagedTable):
-    """Search results; the row key is the customer id."""
+    """Search results; the row key is the customer id.
+
+    Columns get explicit widths, measured here from the rows they are about to show:
+    the DataTable's own (auto) widths are measured only when it is next idle, and a
+    frame painted before that is cached at the labels' widths (``Whal``) and stays
+    when the measured widths add up to the same total as before.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings("SearchResults")
 
+    @dataclass
+    class Typed(Message):
+        """A printable key no binding wants was typed on the results."""
+
+        results: SearchResults
+        character: str
+
+        @property
+        def control(self) -> SearchResults:
+            """The results table typed on."""
+            return self.results
+
     def on_mount(self) -> None:
         """Add the columns."""
-        self._add_columns()
+        self._add_columns(column_widths([]))
 
-    def _add_columns(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
+    def _add_columns(self, widths: Sequence[int]) -> None:
+        for (key, label), width in zip(COLUMNS, widths, strict=True):
+            self.add_column(label, key=key, width=width)
 
     def show_first_page(self, rows: Sequence[Row], *, has_more: bool) -> None:
-        """Start a new result set; columns are re-created so their widths fit it.
+        """Start a new result set; columns are re-created at the widths it needs.
 
         (DataTable columns only ever grow: one long name would keep the table wide.)
         """
         self.clear(columns=True)
-        self._add_columns()
+        self._add_columns(column_widths(rows))
         super().show_first_page(rows, has_more=has_more)
+
+    def append_page(self, rows: Sequence[Row], *, has_more: bool) -> None:
+        """Add the next page, widening a column first if its rows need it."""
+        for column, width in zip(self.ordered_columns, column_widths(rows), strict=True):
+            column.width = max(column.width, width)
+        super().append_page(rows, has_more=has_more)
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed here goes to the search (bound keys keep their bindings)."""
+        if not event.is_printable or event.character is None:
+            return
+        if event.key in self.screen.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        self.post_message(self.Typed(self, event.character))
 
     def selected_customer_id(self) -> str | None:
         """The customer under the cursor, if any."""
@@ -101,7 +152,9 @@ class SearchResults(PagedTable):
         # Keep the match reason of the original search: it explains why the row is here.
         for (column, _label), cell in zip(COLUMNS, cells, strict=True):
             if column != "matched_by":
-                self.update_cell(key, column, cell, update_width=True)
+                table_column = self.columns[ColumnKey(column)]
+                table_column.width = max(table_column.width, _cell_width(cell))
+                self.update_cell(key, column, cell)
 
 
 class SearchInput(Input):
