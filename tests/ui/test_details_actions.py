@@ -177,7 +177,7 @@ async def test_a_assigns_and_the_inventory_and_history_show_it(ui_store: UiStore
         inventory = rows(table_of(pilot, "inventory"))
         assert len(inventory) == before + 1
         assert inventory[0][0] == "Starter Kit"
-        assert inventory[0][3] == "manual by alice"
+        assert inventory[0][4] == "manual by alice"
         assert await history_actions(pilot) == ["item.assign"]
 
 

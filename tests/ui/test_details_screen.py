@@ -138,9 +138,9 @@ async def test_keys_one_to_five_switch_tabs_and_each_loads(ui_store: UiStore) ->
             "VIP Rank",
         ]
         assert [row[2] for row in inventory] == ["Active", "Active", "Revoked", "Expired"]
-        assert inventory[2][3] == "manual by bob-admin"
-        assert inventory[1][3] == f"order #{ui_store.alice_orders['completed']}"
-        assert inventory[2][5] == "never"
+        assert inventory[2][4] == "manual by bob-admin"
+        assert inventory[1][4] == f"order #{ui_store.alice_orders['completed']}"
+        assert inventory[2][6] == "never"
 
         await pilot.press("2")
         await wait_ready(pilot)

@@ -21,23 +21,28 @@ from storeadmin.app import StoreAdminApp
 from storeadmin.screens import details_commands
 from storeadmin.screens.customer_details import CustomerDetailsScreen
 from storeadmin.screens.customer_search import CustomerSearchScreen
+from storeadmin.screens.game_servers import GameServersScreen
 from storeadmin.screens.key_tables import (
     APP_KEYS,
+    COMMAND_KEYS,
     DETAILS_KEYS,
     DIALOG_KEYS,
     HELP_SCREEN_KEYS,
     HELP_TABLES,
     SEARCH_KEYS,
+    SERVERS_KEYS,
     STARTUP_KEYS,
     TOKENS_KEYS,
 )
 from storeadmin.screens.keys import KeyTable, key_display
 from storeadmin.screens.modals import help as help_screen
 from storeadmin.screens.modals.action import ActionModal
+from storeadmin.screens.modals.command import CommandModal
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.screens.modals.create_token import CreateTokenModal
 from storeadmin.screens.modals.detail import DetailModal
 from storeadmin.screens.modals.help import HelpScreen
+from storeadmin.screens.modals.server_modals import ServerTokenModal
 from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.screens.startup import ConnectErrorScreen
@@ -48,6 +53,7 @@ SCREENS: dict[str, type[DOMNode]] = {
     APP_KEYS.title: StoreAdminApp,
     SEARCH_KEYS.title: CustomerSearchScreen,
     DETAILS_KEYS.title: CustomerDetailsScreen,
+    SERVERS_KEYS.title: GameServersScreen,
 }
 """The node a table's ``where="screen"`` keys belong to."""
 
@@ -67,12 +73,16 @@ NODES: dict[str, type[DOMNode]] = {
         CreateTokenModal,
         ConnectErrorScreen,
         HelpScreen,
+        CommandModal,
+        ServerTokenModal,
     )
 }
 NODES["App"] = StoreAdminApp
 
 ALL_TABLES = (
     APP_KEYS,
+    COMMAND_KEYS,
+    SERVERS_KEYS,
     SEARCH_KEYS,
     DETAILS_KEYS,
     DIALOG_KEYS,

@@ -371,7 +371,8 @@ async def test_unexpected_connect_error_is_generic_and_retry_works(ui_store: UiS
 
 async def test_help_opens_and_closes(ui_store: UiStore) -> None:
     app = make_app(ui_store.url)
-    async with app.run_test(size=SIZE) as pilot:
+    # Four more rows: the details keys follow the search keys, which grew by Ctrl+G.
+    async with app.run_test(size=(SIZE[0], SIZE[1] + 4)) as pilot:
         await wait_ready(pilot)
         await pilot.press("f1")
         await pilot.pause()

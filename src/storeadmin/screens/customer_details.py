@@ -177,7 +177,8 @@ class CustomerDetailsScreen(DetailsActions):
         """Open the modal that belongs to the chosen row."""
         item = event.item
         if isinstance(item, InventoryItem):
-            self.app.push_screen(CommandModal(item))
+            # A resend or cancel in the dialog changes the Delivery column.
+            self.app.push_screen(CommandModal(item), lambda _: self.inventory.refresh_delivery())
         elif isinstance(item, Order):
             self.app.push_screen(OrderModal(item.id))
         elif isinstance(item, Subscription):

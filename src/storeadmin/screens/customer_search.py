@@ -338,6 +338,12 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         if showing and table.row_count:
             table.focus()
 
+    def action_game_servers(self) -> None:
+        """Ctrl+G (or the palette): the Game servers screen."""
+        from storeadmin.screens.game_servers import GameServersScreen  # not needed to paint
+
+        self.app.push_screen(GameServersScreen())
+
     def action_focus_search(self) -> None:
         """Back to the search field, its query selected: typing or a paste replaces it."""
         field = self.query_one("#query", Input)

@@ -55,6 +55,10 @@ SEARCH_KEYS = KeyTable(
             ),
         ),
         Key("clear", "escape", "escape", "Clear", tooltip="Clear the query / back to the search"),
+        Key("game-servers", "ctrl+g", "game_servers", "Servers",
+            tooltip="Game servers and stuck deliveries",
+            palette=(PaletteEntry("Game servers…", "game_servers",
+                                  "Game servers, their queues and stuck deliveries"),)),
         Key("query-down", "down", "screen.focus_results", "Results",
             tooltip="Move into the results", where="SearchInput"),
         Key("query-enter", "enter", "submit", "Open",
@@ -87,6 +91,7 @@ SEARCH_KEYS = KeyTable(
                 note="(on a row)"),
         HelpRow((), ("a new search from the letter typed (Ctrl+Q quits)",), keys="type",
                 note="(on a row)"),
+        HelpRow(("game-servers",), ("game servers and stuck deliveries",)),
     ),
 )
 """The search screen, its search field and its results table."""
@@ -236,6 +241,71 @@ TOKENS_KEYS = KeyTable(
 )
 """The tokens dialog and the new-token dialog it opens."""
 
+COMMAND_KEYS = KeyTable(
+    "Command dialog",
+    (
+        Key("resend", "r", "resend", "Resend", tooltip="Queue the command again (asks first)",
+            where="CommandModal",
+            palette=(PaletteEntry("Resend command…", "resend",
+                                  "Queue the highlighted command again, on its server or another"),)),
+        Key("cancel-attempt", "x", "cancel_attempt", "Cancel command",
+            tooltip="Unqueue the highlighted command (asks first)", where="CommandModal",
+            palette=(PaletteEntry("Cancel command…", "cancel_attempt",
+                                  "Unqueue the highlighted pending, delivered or failed command"),)),
+    ),
+    help=(
+        HelpRow(("resend",), ("resend the highlighted command (a new attempt, marked rerun;",
+                              "optionally on another enabled server)")),
+        HelpRow(("cancel-attempt",), ("cancel (unqueue) a pending, delivered or failed command",)),
+        HelpRow((), ("the dialog refreshes itself every 2 s while it is open",), keys=""),
+    ),
+)
+"""The Command dialog (``i`` on an inventory item); Esc is the dialogs' Close."""
+
+SERVERS_KEYS = KeyTable(
+    "Game servers",
+    (
+        Key("tab-servers", "1", "switch_tab('servers')", "Servers", tooltip="The game servers",
+            group=_TABS_GROUP,
+            palette=(PaletteEntry("Show game servers", "switch_tab('servers')",
+                                  "The game servers and their queues"),)),
+        Key("tab-stuck", "2", "switch_tab('stuck')", "Stuck", tooltip="Stuck deliveries",
+            group=_TABS_GROUP,
+            palette=(PaletteEntry("Show stuck deliveries", "switch_tab('stuck')",
+                                  "Commands waiting too long, players not seen, silent servers"),)),
+        Key("add-server", "a", "add_server", "Add", tooltip="Add a game server",
+            palette=(PaletteEntry("Add game server…", "add_server", "A new server: name and game"),)),
+        Key("server-token", "n", "new_token", "New token",
+            tooltip="A new token for the server (shown once)",
+            palette=(PaletteEntry("New server token…", "new_token",
+                                  "Replace the highlighted server's token; the secret is shown once"),)),
+        Key("disable-server", "d", "disable_server", "Disable",
+            tooltip="Refuse the server's polls (asks first)",
+            palette=(PaletteEntry("Disable game server…", "disable_server",
+                                  "Refuse the highlighted server's polls from now on"),)),
+        Key("reload-servers", "r", "reload", "Reload", tooltip="Reload the servers and stuck lists",
+            palette=(PaletteEntry("Reload", "reload", "Reload the servers and stuck lists"),)),
+        Key("back-servers", "escape", "back", "Back", tooltip="Back to the search",
+            palette=(PaletteEntry("Back to search", "back", "Return to the customer search"),)),
+        Key("open-attempt", "enter", "select_cursor", where="DataTable", bound=False),
+        Key("copy-server-token", "c", "copy_secret", "Copy", tooltip="Copy the secret",
+            show=False, where="ServerTokenModal"),
+    ),
+    help=(
+        HelpRow(("tab-servers", "tab-stuck"), ("switch tab: servers, stuck deliveries",), sep=" "),
+        HelpRow(("add-server",), ("add a game server (name and game)",)),
+        HelpRow(("server-token",), ("new token for the highlighted server (shown once;",
+                                    "the old one stops working at once)")),
+        HelpRow(("copy-server-token",), ("copy the new server token",)),
+        HelpRow(("disable-server",), ("disable the highlighted server (asks first)",)),
+        HelpRow(("reload-servers",), ("reload (both tabs also refresh every 5 s)",)),
+        HelpRow(("open-attempt",), ("open the customer of a stuck command",),
+                note="(on Stuck)"),
+        HelpRow(("back-servers",), ("back to the search",)),
+    ),
+)
+"""The Game servers screen and its Stuck deliveries tab."""
+
 STARTUP_KEYS = KeyTable(
     "Store unavailable",
     (
@@ -258,5 +328,13 @@ HELP_SCREEN_KEYS = KeyTable(
 
 # fmt: on
 
-HELP_TABLES = (APP_KEYS, SEARCH_KEYS, DETAILS_KEYS, DIALOG_KEYS, TOKENS_KEYS)
+HELP_TABLES = (
+    APP_KEYS,
+    SEARCH_KEYS,
+    DETAILS_KEYS,
+    DIALOG_KEYS,
+    TOKENS_KEYS,
+    COMMAND_KEYS,
+    SERVERS_KEYS,
+)
 """The help screen's sections, in order (every table but the two above)."""

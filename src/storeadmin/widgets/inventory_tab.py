@@ -1,4 +1,9 @@
-"""Inventory tab: what the customer owns or owned, and how it was granted."""
+"""Inventory tab: what the customer owns or owned, how it was granted, how it was delivered.
+
+The Delivery column (``2/2 run``, ``1 pending``, ``1 failed``) comes from the
+customer's command attempts, read in worker group ``inventory-delivery`` after each
+first page and filled in place, so the items show before their delivery state.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,24 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, DataTable
+from textual.worker import get_current_worker
 
-from storeadmin.core.models import InventoryItem, ItemSource, Page, ProductType
+from storeadmin.core.errors import Unsupported
+from storeadmin.core.models import CommandAttempt, InventoryItem, ItemSource, Page, ProductType
 from storeadmin.core.service import StoreService
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.delivery_cells import delivery_summary
 from storeadmin.widgets.detail_format import status_cell, when
+from storeadmin.widgets.host import host
 from storeadmin.widgets.tab_base import PAGE_SIZE, Fetch, PagedTab
+
+DELIVERY_COLUMN = 3
+"""Index of the Delivery column."""
 
 
 def source_label(item: InventoryItem) -> str:
@@ -61,16 +73,30 @@ class InventoryTab(PagedTab[InventoryItem]):
 
         item: InventoryItem
 
+    @dataclass
+    class DeliveryLoaded(Message):
+        """The customer's command attempts by item (None: the store cannot list them)."""
+
+        by_item: dict[str, list[CommandAttempt]] | None
+
     GROUP: ClassVar[str] = "inventory"
     NOUN: ClassVar[str] = "items"
     COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = (
         ("Product", None),
         ("Type", 12),
         ("State", 8),
+        ("Delivery", 10),
         ("Source", None),
         ("Granted", 16),
         ("Expires", 16),
     )
+
+    def __init__(self, customer_id: str, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(customer_id, id=id)
+        self._delivery: dict[str, Text] | None = {}
+        """Each item's delivery cell, by item id (None: the store cannot say)."""
+        self._delivery_read = False
+        """True once the first delivery read arrived (before it, cells show …)."""
 
     def compose_toolbar(self) -> ComposeResult:
         """A small action bar for the highlighted item."""
@@ -93,13 +119,14 @@ class InventoryTab(PagedTab[InventoryItem]):
         return str(item.id)
 
     def row_cells(self, item: InventoryItem) -> Sequence[Text | str]:
-        """Product (plain), type, coloured state, source, granted, expires."""
+        """Product (plain), type, coloured state, delivery, source, granted, expires."""
         kind = "subscription" if item.product_type is ProductType.SUBSCRIPTION else "one-time"
         expires = when(item.expires_at, missing="never")
         return (
             plain(item.product_name, max_length=60),
             kind,
             status_cell(item.state),
+            self._delivery_cell(item.id),
             plain(source_label(item), max_length=40),
             when(item.granted_at),
             expires,
@@ -142,3 +169,53 @@ class InventoryTab(PagedTab[InventoryItem]):
     def _page_shown(self, event: PagedTab.PageLoaded) -> None:
         # After the base handler filled the table (handlers run base class first).
         self.call_after_refresh(lambda: self.set_class(self.revocable(), "-revocable"))
+        if event.first:
+            self._load_delivery(host(self).service, self.customer_id)
+
+    # ------------------------------------------------------------ delivery column
+
+    def _delivery_cell(self, item_id: str) -> Text:
+        if not self._delivery_read:
+            return Text("…", style="dim", no_wrap=True)
+        if self._delivery is None or item_id not in self._delivery:
+            return delivery_summary(())
+        return self._delivery[item_id]
+
+    def refresh_delivery(self) -> None:
+        """Re-read the Delivery column (after the Command dialog resent or canceled)."""
+        if self.loaded:
+            self._load_delivery(host(self).service, self.customer_id)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="inventory-delivery",
+        name="loading delivery states",
+    )
+    def _load_delivery(self, service: StoreService, customer_id: str) -> None:
+        """Worker: every attempt of the customer, grouped by item (one read per reload)."""
+        try:
+            attempts = service.list_customer_commands(customer_id)
+        except Unsupported:
+            self.post_message(self.DeliveryLoaded(None))
+            return
+        by_item: dict[str, list[CommandAttempt]] = {}
+        for attempt in attempts:
+            by_item.setdefault(attempt.item_id, []).append(attempt)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.DeliveryLoaded(by_item))
+
+    @on(DeliveryLoaded)
+    def _delivery_loaded(self, event: DeliveryLoaded) -> None:
+        event.stop()
+        self._delivery_read = True
+        self._delivery = (
+            None
+            if event.by_item is None
+            else {item_id: delivery_summary(group) for item_id, group in event.by_item.items()}
+        )
+        table = self.table
+        column = list(table.columns)[DELIVERY_COLUMN]
+        for key in list(table.rows):
+            table.update_cell(key, column, self._delivery_cell(str(key.value)))
