@@ -25,7 +25,7 @@ from storeadmin.screens.modals.ban import BanModal, UnbanModal
 from storeadmin.screens.modals.edit_customer import EditCustomerModal
 from storeadmin.screens.modals.revoke import RevokeModal
 from storeadmin.screens.modals.tokens import TokensModal
-from support import ui
+from support import factories, ui
 
 SIZE = (100, 32)
 TALL = (120, 40)
@@ -171,12 +171,27 @@ def test_token_secret_shown_once(snap_compare: SnapCompare, store: Any) -> None:
 
 
 def test_assign_preview_with_unresolved_placeholder(snap_compare: SnapCompare, store: Any) -> None:
+    """A Rust product whose command needs a Discord ID, for a Steam player who has none:
+    the right server is ticked by default and the placeholder is flagged."""
+    service = open_sql_store(store.url, actor="setup")
+    try:
+        factories.product(
+            service.engine,
+            "Discord VIP",
+            server_ids=[store.servers[0]],
+            commands=[("on_purchase", "discord role add {discord_id} vip")],
+        )
+    finally:
+        service.close()
+
     def make(service: StoreService) -> Screen[Any]:
         return AssignProductModal(
-            customer(service, store.alice), service.list_products(), service.list_game_servers()
+            customer(service, store.players[0]),
+            service.list_products(),
+            service.list_game_servers(),
         )
 
-    assert snap(snap_compare, store, make, ("#product-query", "gold"), size=TALL)
+    assert snap(snap_compare, store, make, ("#product-query", "discord"), size=TALL)
 
 
 def test_assign_banned_customer_refused(snap_compare: SnapCompare, store: Any) -> None:

@@ -131,7 +131,10 @@ def stale_conflict(
             .order_by(AuditRow.id.desc())
             .limit(1)
         ).first()
-        if found is not None:
+        if found is not None and found.actor != by:
+            # Someone else touched the customer since: name the editor of *that*, with
+            # the database's time of their entry. When they are the customer's last
+            # writer too, the row's own time of that change is kept.
             by, at = found.actor, found.at
     if by and at is not None:
         message = f"changed by {by} at {at:%Y-%m-%d %H:%M} UTC — reload"
