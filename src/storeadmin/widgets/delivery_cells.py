@@ -89,8 +89,10 @@ def executed_cell(attempt: CommandAttempt, *, with_ip: bool = True) -> Text:
 
 
 def attempt_facts(attempt: CommandAttempt) -> Text:
-    """The highlighted attempt's delivery facts, one line: handed out, executed, canceled."""
-    text = Text()
+    """The highlighted attempt's delivery facts, one line: status, handed out, executed,
+    canceled (the status first: a narrow table may scroll its column away)."""
+    text = attempt_status(attempt)
+    text.append(" · ", style="dim")
     text.append("Handed out ", style="dim")
     times = "time" if attempt.delivered_count == 1 else "times"
     text.append(f"{attempt.delivered_count} {times}")

@@ -134,6 +134,7 @@ class CommandModal(DetailModal):
         self.features: frozenset[Feature] | None = None
         """What the store can do (None until the first load)."""
         self.busy = False
+        self._load_failed = False
 
     def title_text(self) -> Text:
         """``Commands · VIP Rank (item #12)``."""
@@ -194,7 +195,10 @@ class CommandModal(DetailModal):
             self.features = result.features
             self.set_class(not self.delivery, "-no-delivery")
             self.refresh_bindings()
-        self.clear_error()
+        if self._load_failed:
+            # Only a failed read's message goes: a refused cancel stays until the next action.
+            self._load_failed = False
+            self.clear_error()
         attempts = result.attempts
         page = first_page_only(attempts)
         self._attempts = {str(attempt.id): attempt for attempt in page.items}
@@ -214,6 +218,7 @@ class CommandModal(DetailModal):
         self.query_one("#dialog").loading = False
         self.busy = False
         if worker.group == self.GROUP:
+            self._load_failed = True
             self.show_error(f"Could not load: {worker.error}")
         else:
             super().worker_failed(worker)
@@ -317,6 +322,7 @@ class CommandModal(DetailModal):
         if not yes:
             return
         self.busy = True
+        self.clear_error()
         self._update_buttons()
         self._cancel(host(self).service, attempt.id)
 
