@@ -375,3 +375,34 @@ async def test_tokens_close_without_changes_reports_none(ui_store: UiStore) -> N
         assert results == [False]
         assert app.service.list_tokens(ui_store.alice) == ()
         assert audit_actions(app.service, ui_store.alice) == []
+
+
+async def test_error_line_goes_once_the_field_is_valid(ui_store: UiStore) -> None:
+    """Issue 12 "Dialogs": the error line disappears once its field is valid."""
+    async with running(ui_store) as (app, pilot):
+        await push(pilot, EditCustomerModal(customer(app.service, ui_store.alice)))
+        await type_into(pilot, "#external_id", "76561202301376826")
+        await confirm(pilot)
+        assert "Fix the fields" in error_line(app)
+        await type_into(pilot, "#external_id", "76561197960265737")
+        await wait_ready(pilot)
+        assert error_line(app) == ""
+
+
+async def test_new_token_asks_before_esc_closes_an_uncopied_secret(ui_store: UiStore) -> None:
+    async with running(ui_store) as (app, pilot):
+        results = await push(pilot, CreateTokenModal(customer(app.service, ui_store.alice)))
+        await type_into(pilot, "#label", "bot")
+        await pilot.press("enter")
+        await wait_ready(pilot)
+        await pilot.press("escape")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, ConfirmModal)  # the secret was not copied
+        await pilot.press("n")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, CreateTokenModal)
+        assert app.screen.query_one("#secret", TextArea).text
+        await pilot.press("c", "escape")
+        await wait_ready(pilot)
+        assert len(results) == 1
+        assert results[0] is not None

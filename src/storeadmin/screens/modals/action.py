@@ -123,6 +123,8 @@ class ActionModal(Dialog[T]):
         super().__init__()
         self.request_id = uuid.uuid4().hex
         """Idempotency key of this dialog's action: the store applies it at most once."""
+        self._error_about_fields = False
+        """True while the error line is about fields marked invalid (it goes once they are fixed)."""
 
     # ------------------------------------------------------------ subclass hooks
 
@@ -190,6 +192,7 @@ class ActionModal(Dialog[T]):
             field.add_class("-invalid")
             hint.show_problem(str(error))
             return None
+        field.remove_class("-invalid")
         hint.show_ok("")
         return value
 
@@ -210,6 +213,21 @@ class ActionModal(Dialog[T]):
             return False, None
         hint.show_ok(f"{prefix} {when_hint(moment, host(self).now())}")
         return True, moment
+
+    def show_error(self, text: str) -> None:
+        """The error line; remembered as about the fields when some are marked invalid."""
+        super().show_error(text)
+        self._error_about_fields = bool(self.query("Input.-invalid"))
+
+    @on(Input.Changed)
+    def _clear_fixed_error(self, event: Input.Changed) -> None:
+        """Once no field is marked invalid, an error line about them goes away.
+
+        Runs after the subclass's own handler (which re-checks the field), whatever it did
+        with the event: ``stop()`` ends bubbling, not the dispatch along the class MRO."""
+        if self._error_about_fields and not self.query("Input.-invalid"):
+            self._error_about_fields = False
+            self.clear_error()
 
     # ------------------------------------------------------------ confirm / cancel
 
@@ -296,6 +314,7 @@ class ActionModal(Dialog[T]):
                 widget.add_class("-invalid")
                 first = first or widget
         if first is not None:
+            self._error_about_fields = True
             first.focus()
 
     def worker_failed(self, worker: Worker[Any]) -> None:

@@ -23,6 +23,7 @@ from storeadmin.core.service import StoreService
 from storeadmin.screens.key_tables import TOKENS_KEYS
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
+from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import features, host, store_kind
 
@@ -68,6 +69,8 @@ class CreateTokenModal(ActionModal[CustomerToken]):
         super().__init__()
         self.customer = customer
         self._created: CreatedToken | None = None
+        self._copied = False
+        """True once the secret was copied (``c``): Esc then closes without asking."""
         self.with_fields = True
         """False on a store without ``TOKEN_LABELS``: no label or expiry to ask for."""
 
@@ -180,6 +183,7 @@ class CreateTokenModal(ActionModal[CustomerToken]):
         if self._created is None:
             return
         self.app.copy_to_clipboard(self._created.secret)
+        self._copied = True
         self.notify("Copied to the clipboard (if your terminal allows it).", timeout=3)
 
     @on(Button.Pressed, "#secret-copy")
@@ -193,11 +197,24 @@ class CreateTokenModal(ActionModal[CustomerToken]):
         self._close_secret()
 
     def action_cancel(self) -> None:
-        """Escape: after creation it closes the secret view (the token exists)."""
-        if self._created is not None:
+        """Escape: after creation it closes the secret view (the token exists), asking
+        first while the secret was not copied; Done closes without asking."""
+        if self._created is None:
+            super().action_cancel()
+        elif self._copied:
             self._close_secret()
         else:
-            super().action_cancel()
+            question = Text(
+                "The secret has not been copied and will not be shown again. Close anyway?"
+            )
+            self.app.push_screen(
+                ConfirmModal("Secret not copied", question, yes="Close", no="Back"),
+                self._close_answered,
+            )
+
+    def _close_answered(self, close: bool | None) -> None:
+        if close:
+            self._close_secret()
 
     def _close_secret(self) -> None:
         created, self._created = self._created, None
