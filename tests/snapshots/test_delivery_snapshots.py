@@ -55,8 +55,11 @@ def servers(tab: str = "servers") -> RunBefore:
         pilot.app.push_screen(GameServersScreen(initial_tab=tab))
         await pilot.pause()
         await ui.wait_ready(pilot)
-        # The table takes focus and repaints its cursor row: let that settle.
+        # The table takes focus and repaints its cursor row: let that settle, and wait
+        # until the rows are painted (a DataTable paints new rows when idle).
         await pilot.pause(0.2)
+        await ui.wait_ready(pilot)
+        await ui.wait_for_text(pilot, "Rust EU #1")
         await ui.wait_ready(pilot)
 
     return run_before
