@@ -7,6 +7,7 @@ the injected factory in a thread worker (``storeadmin.stores`` decides which bac
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -21,6 +22,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from storeadmin import worker_pool
 from storeadmin.core.errors import StoreError
 from storeadmin.core.text import display_safe, redact_credentials
 from storeadmin.messages import ConnectFailed, ServiceConnected, WorkerFailed
@@ -152,6 +154,7 @@ class StoreAdminApp(App[None]):
     def on_mount(self) -> None:
         """Open the store only after the first paint."""
         self._ui_thread = threading.get_ident()
+        worker_pool.install(asyncio.get_running_loop())
         self.call_after_refresh(self.connect)
 
     def connect(self) -> None:
