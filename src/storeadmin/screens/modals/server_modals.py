@@ -1,10 +1,9 @@
 """Game server dialogs: add a server (name and game), and a new token shown once.
 
-The token dialog follows the create-token dialog: it asks first (the old token stops
-working at once), then shows the secret in a read-only field with Copy (``c``). The
-secret is never logged, notified or kept: the dialog dismisses with the server only,
-and closing before the secret was copied asks first, since it is never shown again.
-"""
+The token dialog asks first (the old token stops working at once), then shows the
+secret once, as the new-customer-token dialog does (``modals.secret``): Copy (``c``),
+Done, and Esc asks first while the secret was not copied. It dismisses with the server
+only; the secret is never logged, notified or kept."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static
 
 from storeadmin.core import validation
 from storeadmin.core.models import CreatedServerToken, GameServer
@@ -23,7 +21,7 @@ from storeadmin.core.service import StoreService
 from storeadmin.screens.key_tables import SERVERS_KEYS
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
 from storeadmin.screens.modals.base import ServiceCall
-from storeadmin.screens.modals.confirm import ConfirmModal
+from storeadmin.screens.modals.secret import SecretOnceModal
 from storeadmin.widgets.cells import plain
 
 GAMES = ("rust", "minecraft", "fivem", "redm", "gmod", "other")
@@ -95,35 +93,15 @@ class AddServerModal(ActionModal[GameServer]):
         return f"Added game server {result.name} (#{result.id})"
 
 
-class ServerTokenModal(ActionModal[GameServer]):
+class ServerTokenModal(SecretOnceModal[GameServer]):
     """Asks, issues a new token, shows the secret once; dismisses with the server."""
 
-    DEFAULT_CSS = """
-    ServerTokenModal #token-secret {
-        display: none;
-        height: auto;
-    }
-    ServerTokenModal.-secret #token-secret {
-        display: block;
-    }
-    ServerTokenModal.-secret #token-question, ServerTokenModal.-secret #dialog-buttons {
-        display: none;
-    }
-    ServerTokenModal #secret {
-        height: 3;
-        margin: 1 0;
-    }
-    ServerTokenModal #secret-hint {
-        color: $text-warning;
-    }
-    ServerTokenModal #secret-buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ServerTokenModal #secret-buttons Button {
-        margin-left: 2;
-    }
-    """
+    UNCOPIED_TITLE: ClassVar[str] = "Close without copying?"
+    UNCOPIED_QUESTION: ClassVar[str] = (
+        "The token will not be shown again; without it the server cannot poll. "
+        "You can always issue another one."
+    )
+    UNCOPIED_BACK: ClassVar[str] = "Back to the token"
 
     BINDINGS: ClassVar[list[BindingType]] = SERVERS_KEYS.bindings("ServerTokenModal")
 
@@ -134,8 +112,7 @@ class ServerTokenModal(ActionModal[GameServer]):
     def __init__(self, server: GameServer) -> None:
         super().__init__()
         self.server = server
-        self._created: CreatedServerToken | None = None
-        self._copied = False
+        self._issued_for: GameServer | None = None
 
     def title_text(self) -> Text:
         """``New token · Rust EU #1 (#3)``."""
@@ -149,9 +126,10 @@ class ServerTokenModal(ActionModal[GameServer]):
                 "stops working at once: the plugin must get the new one."
             ),
             id="token-question",
+            classes="before-secret",
             markup=False,
         )
-        yield Vertical(id="token-secret")
+        yield self.secret_box()
 
     def on_mount(self) -> None:
         """Focus Cancel: a stray Enter must not replace a working token."""
@@ -172,62 +150,10 @@ class ServerTokenModal(ActionModal[GameServer]):
         if not isinstance(result, CreatedServerToken):
             self.dismiss(None)
             return
-        self._created = result
-        self.query_one("#token-secret", Vertical).mount(
-            Static(Text("Token issued", style="bold"), markup=False),
-            TextArea(result.secret, read_only=True, soft_wrap=True, id="secret"),
-            Static(Text(SECRET_HINT), id="secret-hint", markup=False),
-            Horizontal(
-                Button("Copy (c)", id="secret-copy", compact=True),
-                Button("Done", id="secret-done", variant="primary", compact=True),
-                id="secret-buttons",
-            ),
-        )
-        self.add_class("-secret")
-        self.call_after_refresh(lambda: self.query_one("#secret-copy", Button).focus())
+        self._issued_for = result.server
+        heading = Text("Token issued", style="bold")
+        self.reveal(heading, result.secret, SECRET_HINT, focus="secret-copy")
 
-    def action_copy_secret(self) -> None:
-        """Copy the secret to the clipboard (terminals with OSC 52 support)."""
-        if self._created is None:
-            return
-        self.app.copy_to_clipboard(self._created.secret)
-        self._copied = True
-        self.notify("Copied to the clipboard (if your terminal allows it).", timeout=3)
-
-    @on(Button.Pressed, "#secret-copy")
-    def _copy_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_copy_secret()
-
-    @on(Button.Pressed, "#secret-done")
-    def _done_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._leave_secret()
-
-    def action_cancel(self) -> None:
-        """Escape: after issuing, leave the secret view (asking first if not copied)."""
-        if self._created is not None:
-            self._leave_secret()
-        else:
-            super().action_cancel()
-
-    def _leave_secret(self) -> None:
-        if self._copied:
-            self._close_secret(True)
-            return
-        self.app.push_screen(
-            ConfirmModal(
-                "Close without copying?",
-                "The token will not be shown again; without it the server cannot "
-                "poll. You can always issue another one.",
-                yes="Close",
-                no="Back to the token",
-            ),
-            self._close_secret,
-        )
-
-    def _close_secret(self, yes: bool | None) -> None:
-        if not yes or self._created is None:
-            return
-        created, self._created = self._created, None
-        self.dismiss(created.server)
+    def revealed_result(self) -> GameServer | None:
+        """The server the token was issued for (never the secret)."""
+        return self._issued_for
