@@ -194,8 +194,9 @@ def test_identifiers_valid_and_unique_fts_works(tmp_path: Path) -> None:
         assert (42,) in connection.execute(fts, ['"halek"']).fetchall()
         # The sync triggers are back: a new customer is searchable at once.
         connection.execute(
-            "INSERT INTO customers (username, name_key, platform, external_id, first_seen, "
-            "version) VALUES ('Zqxjkv', 'zqxjkv', 'other', 'x-1', '2026-01-01 00:00:00.000000', 1)"
+            "INSERT INTO customers (username, name_key, search_key, platform, external_id, "
+            "first_seen, version) VALUES ('Zqxjkv', 'zqxjkv', 'zqxjkv', 'other', 'x-1', "
+            "'2026-01-01 00:00:00.000000', 1)"
         )
         assert connection.execute(fts, ['"qxjk"']).fetchall() == [(401,)]
 

@@ -126,13 +126,20 @@ class MatchKind(StrEnum):
     METADATA = "metadata"
     NAME_PREFIX = "name"
     NAME_SUBSTRING = "name contains"
+    NAME_NEAR = "near match"
+    """Nothing matched: a name close to the input (a typo), closest first."""
     NEWEST = "newest"
     """No query: the newest customers."""
 
     @property
     def is_exact(self) -> bool:
         """True for kinds that identify one customer unambiguously."""
-        return self not in (MatchKind.NAME_PREFIX, MatchKind.NAME_SUBSTRING, MatchKind.NEWEST)
+        return self not in (
+            MatchKind.NAME_PREFIX,
+            MatchKind.NAME_SUBSTRING,
+            MatchKind.NAME_NEAR,
+            MatchKind.NEWEST,
+        )
 
 
 class Feature(StrEnum):

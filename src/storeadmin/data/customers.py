@@ -25,6 +25,7 @@ from storeadmin.core.models import (
     Page,
     Platform,
 )
+from storeadmin.core.search_text import search_key
 from storeadmin.core.validation import NOT_UTF8, has_undecodable
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
@@ -292,7 +293,8 @@ class Customers(ServiceBase):
                 )
             values: dict[str, Any] = dict(changes)
             if "username" in changes:
-                values["name_key"] = changes["username"].casefold()  # search key; FTS syncs
+                values["name_key"] = changes["username"].casefold()  # online-name key
+                values["search_key"] = search_key(changes["username"])  # FTS syncs
             result = session.execute(
                 update(CustomerRow)
                 .where(CustomerRow.id == cid, CustomerRow.version == expected)

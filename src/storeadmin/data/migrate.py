@@ -40,7 +40,7 @@ MIGRATION_LOCK_KEY = 0x5707E_AD31
 
 DIALECT_ONLY_TABLE_PREFIX = "customers_fts"
 """The SQLite FTS5 table and its shadow tables, which the models do not describe."""
-DIALECT_ONLY_INDEXES = frozenset({"ix_customers_name_key_trgm"})
+DIALECT_ONLY_INDEXES = frozenset({"ix_customers_name_key_trgm", "ix_customers_search_key_trgm"})
 """PostgreSQL's pg_trgm index, created by raw SQL in the migration."""
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storeadmin.core.search_text import search_key
 from storeadmin.data.dialect import is_sqlite
 
 OPEN_ATTEMPT = "executed_at IS NULL AND unqueued_at IS NULL"
@@ -150,6 +151,11 @@ class ProductCommandRow(Base):
     __table_args__ = (Index(None, "product_id", "position"),)
 
 
+def _search_key_default(context: Any) -> str:
+    """The search key of the username being inserted."""
+    return search_key(str(context.get_current_parameters()["username"]))
+
+
 class CustomerRow(Base):
     """A customer; the ban in force lives on the row, its history in the audit log."""
 
@@ -158,7 +164,11 @@ class CustomerRow(Base):
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     username: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(NameKeyType)
-    """``username.casefold()``: what name search compares against."""
+    """``username.casefold()``: the name as a game server reports it online (delivery)."""
+    search_key: Mapped[str | None] = mapped_column(NameKeyType, default=_search_key_default)
+    """``core.search_text.search_key(username)``: what name search compares against
+    (no case, accents or separators). Filled from ``username`` on insert; a rename sets
+    it; nullable only because SQLite cannot make an added column NOT NULL in place."""
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(100))
     first_seen: Mapped[datetime]
@@ -174,6 +184,7 @@ class CustomerRow(Base):
         UniqueConstraint("platform", "external_id", name="uq_customers_platform_external_id"),
         Index("ix_customers_external_id", "external_id"),
         Index("ix_customers_name_key", "name_key", "id"),
+        Index("ix_customers_search_key", "search_key", "id"),
     )
 
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storeadmin.core.commands import neutralise_name
+from storeadmin.core.search_text import search_key
 from storeadmin.demo import catalog as cat
 from storeadmin.demo.items import DeliveryRows
 from storeadmin.demo.tables import (
@@ -274,7 +275,7 @@ class DemoRows(DeliveryRows):
                 reason,
             )
         out["customers"].append(
-            (cid, name, name.casefold(), platform, ext, ts(first_seen), 1, *ban)
+            (cid, name, name.casefold(), search_key(name), platform, ext, ts(first_seen), 1, *ban)
         )
         if r() < 0.33:
             ms = int((1.0 + r() * 10.0) * YEAR * 1000)  # 2016 .. 2025 after the Discord epoch

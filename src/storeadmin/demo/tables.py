@@ -45,6 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id",
         "username",
         "name_key",
+        "search_key",
         "platform",
         "external_id",
         "first_seen",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
-from storeadmin.core import commands, identifiers
+from storeadmin.core import commands, identifiers, search_text
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import (
     AuditEntry,
@@ -66,13 +66,14 @@ class MemoryReads(MemoryBase):
         self, query: str, *, limit: int = 50, cursor: str | None = None
     ) -> Page[CustomerSummary]:
         """Exact IDs first (customer, external, order, subscription, metadata value), then
-        name prefix, then substring; the newest customers for an empty query."""
-        state, wanted = self._state, query.strip()
+        name prefix, then substring, on ``search_key`` as the SQL store; near matches
+        (ranked by ``rank_near``) when nothing matched; the newest for an empty query."""
+        state, wanted = self._state, search_text.canonical_query(query.strip())
         hits: dict[str, MatchKind] = {}
-        if not wanted:
+        folded = search_text.search_key(wanted)
+        if not folded:
             hits = dict.fromkeys(sorted(state.details, key=int, reverse=True), MatchKind.NEWEST)
         else:
-            folded = wanted.casefold()
             kind, number = _id_form(wanted)
             if kind in ("any", "customer") and number in state.details:
                 hits[number] = MatchKind.CUSTOMER_ID
@@ -89,15 +90,22 @@ class MemoryReads(MemoryBase):
             for cid, values in state.metadata.items():
                 if wanted in values.values():
                     hits.setdefault(cid, MatchKind.METADATA)
-            by_name = sorted(
-                state.details.items(), key=lambda kv: kv[1].customer.username.casefold()
-            )
-            for cid, details in by_name:
-                if details.customer.username.casefold().startswith(folded):
+            keys = {
+                cid: search_text.search_key(details.customer.username)
+                for cid, details in state.details.items()
+            }
+            by_name = sorted(keys.items(), key=lambda kv: (kv[1], int(kv[0])))
+            for cid, key in by_name:
+                if key.startswith(folded):
                     hits.setdefault(cid, MatchKind.NAME_PREFIX)
-            for cid, details in by_name:
-                if folded in details.customer.username.casefold():
-                    hits.setdefault(cid, MatchKind.NAME_SUBSTRING)
+            if len(folded) >= search_text.NEAR_MIN_CHARS:
+                for cid, key in sorted(by_name, key=lambda kv: int(kv[0])):
+                    if folded in key:
+                        hits.setdefault(cid, MatchKind.NAME_SUBSTRING)
+            if not hits and search_text.wants_near_matches(folded):
+                by_id = sorted(keys.items(), key=lambda kv: int(kv[0]))
+                for cid in search_text.rank_near(folded, by_id):
+                    hits[cid] = MatchKind.NAME_NEAR
         rows = [replace(self._summary(cid), matched_by=kind) for cid, kind in hits.items()]
         return _page(rows, limit, cursor, total=False)
 

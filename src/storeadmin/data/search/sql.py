@@ -47,11 +47,13 @@ CUSTOMER_COLUMNS = (
     C.platform,
     C.external_id,
     C.first_seen,
-    C.name_key,
+    C.search_key,
     C.ban_reason,
     C.ban_expires_at,
 )
 FTS = table("customers_fts", column("rowid"), column("customers_fts"))
+VOCAB = table("customers_fts_vocab", column("term"), column("doc"))
+"""SQLite: how many customers' search keys hold each trigram (FTS5's vocabulary)."""
 
 
 def metadata_keys(session: Session) -> list[str]:
@@ -131,7 +133,7 @@ def meta_sql(meta: str, exclude_exact: bool) -> Select[*tuple[Any, ...]]:
 
 @cache
 def prefix_sql(resume: bool, exclude: str) -> Select[*tuple[Any, ...]]:
-    """Customers from ``name_key >= low`` on, by (name_key, id); the caller keeps the rows
+    """Customers from ``search_key >= low`` on, by (search_key, id); the caller keeps the rows
     below the prefix's upper bound.
 
     No upper bound in SQL on purpose: a bounded range lets PostgreSQL's planner trust its
@@ -139,20 +141,20 @@ def prefix_sql(resume: bool, exclude: str) -> Select[*tuple[Any, ...]]:
     open range with ``LIMIT`` can only be the ordered index walk, which stops after
     ``want`` rows whatever the match count.
     """
-    query = select(*CUSTOMER_COLUMNS).where(C.name_key >= _p("low"))
+    query = select(*CUSTOMER_COLUMNS).where(C.search_key >= _p("low"))
     if resume:
-        query = query.where(tuple_(C.name_key, C.id) > tuple_(_p("after_name"), _p("after_id")))
+        query = query.where(tuple_(C.search_key, C.id) > tuple_(_p("after_name"), _p("after_id")))
     query = query.where(*_exclusions(exclude))
-    return query.order_by(C.name_key, C.id).limit(_p("want"))
+    return query.order_by(C.search_key, C.id).limit(_p("want"))
 
 
 def _not_prefix(
-    bounded: bool, name_key: ColumnElement[str] | InstrumentedAttribute[str]
+    bounded: bool, key: ColumnElement[str | None] | InstrumentedAttribute[str | None]
 ) -> ColumnElement[bool]:
     """Prefix matches were the previous phase's."""
     if bounded:
-        return or_(name_key < _p("low"), name_key >= _p("high"))
-    return name_key < _p("low")
+        return or_(key < _p("low"), key >= _p("high"))
+    return key < _p("low")
 
 
 @cache
@@ -165,7 +167,7 @@ def substring_sqlite_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...]
     query = (
         select(*CUSTOMER_COLUMNS)
         .select_from(FTS.join(C, C.id == FTS.c.rowid))
-        .where(FTS.c.customers_fts.op("MATCH")(_p("phrase")), _not_prefix(bounded, C.name_key))
+        .where(FTS.c.customers_fts.op("MATCH")(_p("phrase")), _not_prefix(bounded, C.search_key))
     )
     query = query.where(FTS.c.rowid > _p("after_id"), *_exclusions(exclude))
     return query.order_by(FTS.c.rowid).limit(_p("want"))
@@ -188,7 +190,7 @@ def substring_window_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...]
     )
     w = window.c
     query = select(*w).where(
-        w.name_key.like(_p("pattern"), escape="\\"), _not_prefix(bounded, w.name_key)
+        w.search_key.like(_p("pattern"), escape="\\"), _not_prefix(bounded, w.search_key)
     )
     if exclude in ("ids", "meta"):
         query = query.where(w.id.not_in(_p("excluded_ids", expanding=True)))
@@ -206,12 +208,71 @@ def substring_trigram_sql(bounded: bool, exclude: str) -> Select[*tuple[Any, ...
     from walking the primary key instead (a whole-table walk for a rare fragment).
     """
     query = select(*CUSTOMER_COLUMNS).where(
-        C.name_key.like(_p("pattern"), escape="\\"),
-        _not_prefix(bounded, C.name_key),
+        C.search_key.like(_p("pattern"), escape="\\"),
+        _not_prefix(bounded, C.search_key),
         C.id > _p("after_id"),
         *_exclusions(exclude),
     )
     return query.order_by(C.id + 0).limit(_p("want"))
+
+
+@cache
+def trigram_counts_sql() -> Select[*tuple[Any, ...]]:
+    """SQLite: the number of customers whose search key holds each of ``terms``."""
+    return select(VOCAB.c.term, VOCAB.c.doc).where(VOCAB.c.term.in_(_p("terms", expanding=True)))
+
+
+@cache
+def near_sqlite_sql(terms: int) -> Select[*tuple[Any, ...]]:
+    """SQLite near-match candidates: the ``pool`` customers whose search keys share the
+    most of the trigrams ``t0`` … (each read through the FTS index, at most ``budget``
+    rows per trigram), by shared count, then id."""
+    parts: list[Select[*tuple[Any, ...]]] = []
+    for number in range(terms):
+        one = (
+            select(FTS.c.rowid.label("rid"))
+            .where(FTS.c.customers_fts.op("MATCH")(_p(f"t{number}")))
+            .limit(_p("budget"))
+            .subquery(f"t{number}")
+        )
+        parts.append(select(one.c.rid))
+    hits = union_all(*parts).subquery("hits")
+    shared = func.count().label("shared")
+    top = (
+        select(hits.c.rid, shared)
+        .group_by(hits.c.rid)
+        .order_by(shared.desc(), hits.c.rid)
+        .limit(_p("pool"))
+        .subquery("top")
+    )
+    return (
+        select(*CUSTOMER_COLUMNS)
+        .join_from(top, C, C.id == top.c.rid)
+        .order_by(top.c.shared.desc(), C.id)
+    )
+
+
+@cache
+def near_threshold_sql() -> Select[*tuple[Any, ...]]:
+    """PostgreSQL: ``<%``'s word-similarity threshold for the rest of the transaction."""
+    return select(
+        func.set_config(
+            "pg_trgm.word_similarity_threshold", _p("threshold"), literal_column("true")
+        )
+    )
+
+
+@cache
+def near_trigram_sql() -> Select[*tuple[Any, ...]]:
+    """PostgreSQL near-match candidates: pg_trgm's word similarity (``key <% search_key``,
+    served by the GIN index), the ``pool`` most similar, then id."""
+    key = _p("key")
+    return (
+        select(*CUSTOMER_COLUMNS)
+        .where(key.op("<%")(C.search_key))
+        .order_by(func.word_similarity(key, C.search_key).desc(), C.id)
+        .limit(_p("pool"))
+    )
 
 
 @cache

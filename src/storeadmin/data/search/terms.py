@@ -4,7 +4,7 @@ Pure functions, no database: ``#123`` means a customer (the app shows a customer
 ``Name (#123)``, so that form opens that customer everywhere), ``c123`` too, ``order 123``
 / ``o123`` an order, ``sub 123`` / ``s123`` a subscription and bare digits any of them;
 the links the app itself shows (a Steam or NameMC profile) and a Discord mention
-(``<@123…>``) are read as the ID inside; names become a prefix range, an escaped LIKE
+(``<@123…>``) are read as the ID inside (``core.search_text.canonical_query``); names become a prefix range, an escaped LIKE
 pattern or a quoted FTS5 string, so user input is never SQL or search syntax.
 """
 
@@ -14,6 +14,17 @@ import re
 
 from storeadmin.core.identifiers import identifier_candidates
 from storeadmin.core.models import MatchKind
+from storeadmin.core.search_text import canonical_query
+
+__all__ = [
+    "canonical_query",
+    "escape_like",
+    "external_candidates",
+    "fts_phrase",
+    "looks_like_id",
+    "parse_id_forms",
+    "prefix_upper_bound",
+]
 
 _MAX_ID = 2**63 - 1
 _ID_FORMS = (
@@ -61,25 +72,6 @@ def looks_like_id(text: str) -> bool:
     (``order66``) stay ambiguous: such usernames exist, so those inputs search names.
     """
     return _ID_ONLY.match(text) is not None
-
-
-_NAMEMC = re.compile(
-    r"^(?:https?://)?(?:[a-z]{2}\.|www\.)?namemc\.com/profile/"
-    r"([0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})(?:\.[0-9]+)?/?$",
-    re.I,
-)
-_DISCORD_MENTION = re.compile(r"^<@!?([0-9]{15,20})>$")
-
-
-def canonical_query(text: str) -> str:
-    """What a pasted link or mention stands for: a NameMC profile link is its UUID, a
-    Discord mention ``<@id>`` / ``<@!id>`` its ID (looked up as a metadata value); any
-    other input is returned as it is (Steam profile links are read by the ID parser)."""
-    for pattern in (_NAMEMC, _DISCORD_MENTION):
-        match = pattern.match(text)
-        if match is not None:
-            return match.group(1)
-    return text
 
 
 def external_candidates(text: str) -> list[str]:
