@@ -336,7 +336,9 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         table = self.query_one(SearchResults)
         showing = self.query_one("#body", ContentSwitcher).current == "results"
         if showing and table.row_count:
-            table.focus()
+            # At once, not deferred as ``focus()`` is: an Enter in the same burst of keys
+            # must reach the table.
+            self.set_focus(table)
 
     def action_game_servers(self) -> None:
         """Ctrl+G (or the palette): the Game servers screen."""
@@ -347,14 +349,26 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
     def action_focus_search(self) -> None:
         """Back to the search field, its query selected: typing or a paste replaces it."""
         field = self.query_one("#query", Input)
-        field.focus()
+        self.set_focus(field)  # at once: the next keys of a burst go to the field
         field.select_all()
 
     @on(SearchResults.Typed, "#results")
     def _typed_on_results(self, message: SearchResults.Typed) -> None:
-        """A letter typed on the results starts a new query with it."""
+        """A letter typed on the results starts a new query with it.
+
+        Textual sends a key to the widget focused when the key is read, so the rest of a
+        fast-typed word (one burst of keys) still lands here after the field has the
+        focus: those letters are typed into the field as it would have.
+        """
         field = self.query_one("#query", Input)
-        field.focus()
+        if self.focused is field:  # not has_focus: that is set when Focus is handled
+            selection = field.selection
+            if selection.is_empty:
+                field.insert_text_at_cursor(message.character)
+            else:
+                field.replace(message.character, *selection)
+            return
+        self.set_focus(field)
         field.value = message.character
         field.cursor_position = len(field.value)
 
