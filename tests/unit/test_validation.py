@@ -140,11 +140,11 @@ def refused(rows: list[F]) -> dict[int, str]:
 
 
 def test_metadata_clean_rows_kept_in_order() -> None:
-    rows = [F(" DiscordID ", f" {DISCORD} "), F("rank", "vip"), F("note", "")]
+    rows = [F(" DiscordID ", f" {DISCORD} "), F("rank", "vip"), F("note", " hi ")]
     assert validate_metadata(rows, now=NOW) == (
         F("DiscordID", DISCORD),
         F("rank", "vip"),
-        F("note", ""),
+        F("note", "hi"),
     )
 
 

@@ -40,12 +40,20 @@ class Invalid(StoreError):
 
 
 class InvalidRows(Invalid):
-    """A multi-row form (metadata) was refused; ``rows`` maps a row index to its problem."""
+    """A multi-row form (metadata) was refused; ``rows`` maps a row index to its problem.
 
-    def __init__(self, rows: Mapping[int, str]) -> None:
+    ``labels`` names rows in the message (``key 'Tier'``) where a row number would mean
+    nothing to the reader (the CLI sets one key of a map); others read ``row N``.
+    """
+
+    def __init__(self, rows: Mapping[int, str], *, labels: Mapping[int, str] | None = None) -> None:
         self.rows: dict[int, str] = dict(rows)
+        names = labels or {}
         super().__init__(
-            {f"row {index + 1}": problem for index, problem in sorted(self.rows.items())}
+            {
+                names.get(index, f"row {index + 1}"): problem
+                for index, problem in sorted(self.rows.items())
+            }
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from storeadmin.core.errors import InvalidRows
@@ -137,6 +137,8 @@ def _row_problem(key: str, value: str, now: datetime | None) -> str | None:
             parse_discord_id(value, now=now)
         except ValueError as exc:
             return f"{DISCORD_ID_KEY}: {exc}"
+    if not value:
+        return "a key needs a value (clear the key too to remove the field)"
     return None
 
 
@@ -221,8 +223,20 @@ def validate_metadata(
     if not problems and previous is not None:
         problems = _limit_problems(kept, positions, previous)
     if problems:
-        raise InvalidRows(problems)
+        raise InvalidRows(problems, labels=_row_labels(rows, problems))
     return tuple(kept)
+
+
+def _row_labels(rows: Sequence[MetadataField], problems: Mapping[int, str]) -> dict[int, str]:
+    """How a message names each refused row: by its key when it has a printable one
+    (``key 'Tier'``: the CLI's map has no row numbers), else left to ``row N``."""
+    labels: dict[int, str] = {}
+    for index in problems:
+        key = rows[index].key.strip()
+        if key and not has_control_chars(key) and not has_undecodable(key):
+            shown = key if len(key) <= MAX_METADATA_KEY else key[: MAX_METADATA_KEY - 1] + "…"
+            labels[index] = f"key {shown!r}"
+    return labels
 
 
 MAX_YEARS_AHEAD = 10
