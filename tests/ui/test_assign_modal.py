@@ -18,11 +18,8 @@ from rich.text import Text
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from storeadmin.core.models import InventoryItem, ItemSource, Product
-from storeadmin.screens.modals.assign import (
-    UNRESOLVED_STYLE,
-    AssignProductModal,
-    match_products,
-)
+from storeadmin.screens.modals.assign import AssignProductModal
+from storeadmin.screens.modals.assign_choices import UNRESOLVED_STYLE, match_products
 from support.ui import FIXED_NOW, UiStore, wait_ready
 
 

@@ -1,30 +1,26 @@
 """Grant a product manually: pick it by typing, choose expiry and servers, see the commands.
 
-The product is found as you type (prefix and substring first, then fuzzy matches via
-rapidfuzz). The exact commands that will be queued, placeholders filled, are previewed
-by the store in worker group ``preview`` whenever the product or the servers change;
+The product is found as you type and the customer's platform's products come first
+(``assign_choices``); only the product's servers of that platform's games are ticked by
+default. The exact commands that will be queued, placeholders filled, are previewed by
+the store in worker group ``preview`` whenever the product or the servers change;
 placeholders with no value for this customer are highlighted, and confirming such a
-grant asks first. The customer's platform decides what is offered first: products with
-a server of a game that platform plays (``PLATFORM_GAMES``) lead the list, and only the
-product's servers of those games are ticked by default. A banned customer is refused by
-the store ("banned: reason"); the dialog warns up front.
+grant asks first. A banned customer is refused by the store ("banned: reason"); the
+dialog warns up front.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from storeadmin.core.models import (
@@ -32,130 +28,23 @@ from storeadmin.core.models import (
     Customer,
     GameServer,
     InventoryItem,
-    Platform,
     Product,
-    ProductType,
 )
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_duration_days
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint, when_hint
+from storeadmin.screens.modals.assign_choices import (
+    fits,
+    fitting_products,
+    match_products,
+    preview_lines,
+    product_option,
+)
 from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import host
-
-MAX_MATCHES = 50
-"""Most products listed for a query."""
-FUZZY_CUTOFF = 55
-"""Lowest rapidfuzz WRatio score (0-100) that still counts as a match."""
-UNRESOLVED_STYLE = "bold white on red"
-
-PLATFORM_GAMES: dict[Platform, frozenset[str]] = {
-    Platform.STEAM: frozenset({"rust", "gmod", "fivem", "redm"}),
-    Platform.MINECRAFT: frozenset({"minecraft"}),
-    Platform.XBOX: frozenset({"minecraft"}),
-}
-"""The games (``GameServer.game``) whose commands a platform's ID can fill; a platform
-not listed (``other``) fits every game."""
-
-
-def fits(server: GameServer, platform: Platform) -> bool:
-    """True when a customer of ``platform`` plays on ``server``'s game."""
-    games = PLATFORM_GAMES.get(platform)
-    return games is None or server.game in games
-
-
-def fitting_products(
-    products: Sequence[Product], servers: Sequence[GameServer], platform: Platform
-) -> frozenset[str]:
-    """IDs of the products with at least one server of ``platform``'s games."""
-    fitting = {server.id for server in servers if fits(server, platform)}
-    return frozenset(p.id for p in products if fitting.intersection(p.server_ids))
-
-
-def match_products(
-    query: str,
-    products: Sequence[Product],
-    limit: int = MAX_MATCHES,
-    *,
-    first: Collection[str] = (),
-) -> list[Product]:
-    """Products for ``query``: name/slug prefix, then substring, then fuzzy; all when empty.
-
-    Within each of those tiers, products whose id is in ``first`` (the customer's
-    platform's) come before the rest.
-    """
-    ranked: list[Product] = []
-    for tier in _match_tiers(query, products):
-        ranked += [p for p in tier if p.id in first] + [p for p in tier if p.id not in first]
-    return ranked[:limit]
-
-
-def _match_tiers(query: str, products: Sequence[Product]) -> list[list[Product]]:
-    """Prefix, substring and fuzzy matches of ``query`` (the whole catalogue when empty)."""
-    wanted = query.strip().casefold()
-    limit = len(products)
-    if not wanted:
-        return [list(products)]
-    prefix: list[Product] = []
-    contains: list[Product] = []
-    rest: dict[int, str] = {}
-    for index, product in enumerate(products):
-        name, slug = product.name.casefold(), product.slug.casefold()
-        if name.startswith(wanted) or slug.startswith(wanted):
-            prefix.append(product)
-        elif wanted in name or wanted in slug:
-            contains.append(product)
-        else:
-            rest[index] = f"{product.name} {product.slug}"
-    fuzzy = process.extract(
-        query,
-        rest,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=FUZZY_CUTOFF,
-    )
-    return [prefix, contains, [products[index] for _, _, index in fuzzy]]
-
-
-def product_option(product: Product) -> Option:
-    """``VIP Rank  vip-rank · one-time · $9.99`` (name and slug plain)."""
-    kind = "subscription" if product.type is ProductType.SUBSCRIPTION else "one-time"
-    prompt = Text.assemble(
-        plain(product.name, max_length=40),
-        "  ",
-        plain(product.slug, max_length=30, style="dim"),
-        (f" · {kind} · {product.price.format()}", "dim"),
-    )
-    return Option(prompt, id=str(product.id))
-
-
-def preview_lines(previews: Sequence[CommandPreview]) -> Text:
-    """One line per command; unresolved placeholders highlighted, then a warning."""
-    if not previews:
-        return Text("No commands: nothing will be queued on game servers.", style="dim")
-    text = Text()
-    unresolved: list[str] = []
-    for preview in previews:
-        line = Text(display_safe(preview.command, max_length=200))
-        if preview.unresolved:
-            line.highlight_words([f"{{{key}}}" for key in preview.unresolved], UNRESOLVED_STYLE)
-        text.append_text(plain(preview.server_name, max_length=24, style="dim"))
-        text.append("  ")
-        text.append_text(line)
-        if preview.online_only:
-            text.append("  (when online)", style="dim")
-        text.append("\n")
-        unresolved.extend(key for key in preview.unresolved if key not in unresolved)
-    if unresolved:
-        names = ", ".join(f"{{{key}}}" for key in unresolved)
-        text.append(
-            f"{names} has no value for this customer: sent as written.", style="bold yellow"
-        )
-    text.rstrip()  # in place (returns None)
-    return text
 
 
 class AssignProductModal(ActionModal[InventoryItem]):
