@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "BRL": "R$"}
 _ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK", "HUF"}
 _CHECKED: dict[str, str] = {}
 """Currency codes ``Money.trusted`` has validated → their normalised (upper-case) form."""
+_MAKERS: dict[str, Callable[[int], Money]] = {}
+"""``Money.maker`` of each currency asked for."""
+MAKER_CACHE_SIZE = 4096
+"""Distinct amounts a ``Money.maker`` keeps per currency (then it stops adding)."""
 
 
 def minor_digits(currency: str) -> int:
@@ -44,6 +49,34 @@ class Money:
         object.__setattr__(money, "amount", amount)
         object.__setattr__(money, "currency", code)
         return money
+
+    @classmethod
+    def maker(cls, currency: str) -> Callable[[int], Money]:
+        """``amount → Money(amount, currency)`` for mapping database rows.
+
+        Money is immutable, so equal amounts share one instance: the maker keeps the
+        first ``MAKER_CACHE_SIZE`` distinct amounts it sees (prices, 0 for no discount
+        or refund), and a hit costs a dict lookup. The currency is validated once;
+        an amount that is not a plain ``int`` goes through the full constructor.
+        """
+        found = _MAKERS.get(currency)
+        if found is not None:
+            return found
+        code = cls(0, currency).currency
+        cache: dict[int, Money] = {}
+
+        def make(amount: int) -> Money:
+            if type(amount) is not int:  # bool, Decimal, …: checked (and refused) as usual
+                return cls(amount, code)
+            money = cache.get(amount)
+            if money is None:
+                money = cls.trusted(amount, code)
+                if len(cache) < MAKER_CACHE_SIZE:
+                    cache[amount] = money
+            return money
+
+        _MAKERS[currency] = make
+        return make
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:

@@ -1,5 +1,6 @@
 """Inventory items: the list of a customer's items, one item, its command attempts, the
-preview of an assign, and the writes — assign a product manually, revoke an item.
+preview of an assign, and the writes — assign a product manually, revoke an item (the
+rows and their mappers: ``data.item_rows``).
 
 Each write is one transaction holding the item change, its queued command attempts (a
 transactional outbox for the game servers) and the audit row. Revoke is a
@@ -10,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, Row, insert, or_, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import commands, validation
@@ -29,7 +29,6 @@ from storeadmin.core.models import (
     ItemState,
     Page,
     Product,
-    ProductType,
 )
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data import audit
@@ -37,7 +36,15 @@ from storeadmin.data.base import ServiceBase
 from storeadmin.data.catalog import load_product, load_servers, server_keys
 from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.customers import customer_from_row, load_customer, require_customer
-from storeadmin.data.ids import out_id, out_ids, sql_id
+from storeadmin.data.ids import sql_id
+from storeadmin.data.item_rows import (
+    ITEM_COLUMNS,
+    attempt_from_row,
+    item_from_row,
+    item_state_condition,
+    load_item,
+    load_item_row,
+)
 from storeadmin.data.metadata import metadata_map
 from storeadmin.data.paging import clamp_limit, newest_first_page
 from storeadmin.data.schema import (
@@ -46,101 +53,6 @@ from storeadmin.data.schema import (
     InventoryItemRow,
     ProductRow,
 )
-
-ITEMS = InventoryItemRow.__table__
-ITEM_COLUMNS = (
-    *ITEMS.c,
-    ProductRow.name.label("product_name"),
-    ProductRow.type.label("product_type"),
-)
-
-
-# ------------------------------------------------------------------ rows
-
-
-def item_state(state: str, expires_at: datetime | None, now: datetime) -> ItemState:
-    """Stored state plus expiry: an active item past its end reads as expired."""
-    if state == ItemState.REVOKED:
-        return ItemState.REVOKED
-    if state == ItemState.EXPIRED or (expires_at is not None and expires_at <= now):
-        return ItemState.EXPIRED
-    return ItemState.ACTIVE
-
-
-def item_state_condition(state: ItemState, now: datetime) -> ColumnElement[bool]:
-    """SQL for an item state as the admin sees it: an active item past its end is expired."""
-    state = ItemState(state)
-    if state is ItemState.ACTIVE:
-        return (InventoryItemRow.state == ItemState.ACTIVE.value) & (
-            InventoryItemRow.expires_at.is_(None) | (InventoryItemRow.expires_at > now)
-        )
-    if state is ItemState.EXPIRED:
-        return (
-            (InventoryItemRow.state == ItemState.ACTIVE.value)
-            & (InventoryItemRow.expires_at <= now)
-        ) | (InventoryItemRow.state == ItemState.EXPIRED.value)
-    return InventoryItemRow.state == ItemState.REVOKED.value
-
-
-def item_from_row(
-    row: Any, *, product_name: str, product_type: str, now: datetime
-) -> InventoryItem:
-    """An InventoryItem from an ``inventory_items`` row and its product's name and type."""
-    return InventoryItem(
-        id=str(row.id),
-        customer_id=str(row.customer_id),
-        product_id=str(row.product_id),
-        product_name=product_name,
-        product_type=ProductType(product_type),
-        state=item_state(row.state, row.expires_at, now),
-        source=ItemSource(row.source),
-        order_id=out_id(row.order_id),
-        granted_by=row.granted_by,
-        granted_at=row.granted_at,
-        expires_at=row.expires_at,
-        server_ids=out_ids(row.server_ids),
-        revoked_at=row.revoked_at,
-        revoked_by=row.revoked_by,
-        revoke_reason=row.revoke_reason,
-    )
-
-
-def attempt_from_row(row: Any, *, server_name: str) -> CommandAttempt:
-    """A CommandAttempt from a ``command_attempts`` row and its server's name."""
-    return CommandAttempt(
-        id=str(row.id),
-        item_id=str(row.item_id),
-        server_id=str(row.server_id),
-        server_name=server_name,
-        stage=CommandStage(row.stage),
-        command=row.command,
-        online_only=bool(row.online_only),
-        status=CommandStatus(row.status),
-        queued_at=row.queued_at,
-        executed_at=row.executed_at,
-        error=row.error,
-    )
-
-
-def load_item_row(session: Session, item_id: int) -> Row[Any]:
-    """The ``inventory_items`` row, or NotFound."""
-    row = session.execute(select(ITEMS).where(ITEMS.c.id == item_id)).one_or_none()
-    if row is None:
-        raise NotFound(f"no item with ID {item_id}")
-    return row
-
-
-def load_item(session: Session, item_id: int, now: datetime) -> InventoryItem:
-    """One item with its product's name and type, or NotFound."""
-    row = session.execute(
-        select(*ITEM_COLUMNS)
-        .join(ProductRow, ProductRow.id == InventoryItemRow.product_id)
-        .where(InventoryItemRow.id == item_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFound(f"no item with ID {item_id}")
-    return item_from_row(row, product_name=row.product_name, product_type=row.product_type, now=now)
-
 
 # ------------------------------------------------------------------ service
 

@@ -7,6 +7,8 @@ from the index alone; list cursors carry the first page's total.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -23,6 +25,7 @@ from storeadmin.core.models import (
     Subscription,
     SubscriptionDetails,
     SubscriptionStatus,
+    trusted_constructor,
 )
 from storeadmin.core.money import Money
 from storeadmin.core.service import DEFAULT_PAGE
@@ -30,6 +33,7 @@ from storeadmin.data.base import ServiceBase
 from storeadmin.data.customers import require_customer
 from storeadmin.data.ids import out_id, sql_id
 from storeadmin.data.paging import clamp_limit, newest_first_page
+from storeadmin.data.rowmap import picker
 from storeadmin.data.schema import OrderLineRow, OrderRow, ProductRow, SubscriptionRow
 from storeadmin.data.stats import subscription_payments
 
@@ -50,46 +54,112 @@ def order_status(value: str) -> OrderStatus:
     return found if found is not None else OrderStatus(value)
 
 
-def order_from_row(row: Any, currency: str) -> Order:
-    """An Order from an ``orders`` row.
+_new_order = trusted_constructor(Order)
+_new_subscription = trusted_constructor(Subscription)
+_order_values = picker(ORDER_COLUMNS, [f.name for f in fields(Order)])
+"""An order row's values in ``Order``'s field order (its fields are named as the columns)."""
+_subscription_values = picker(
+    SUBSCRIPTION_COLUMNS,
+    (
+        "id",
+        "customer_id",
+        "product_id",
+        "amount",
+        "interval_value",
+        "interval_scale",
+        "status",
+        "created_at",
+        "current_period_end",
+        "next_billing_at",
+        "canceled_at",
+        "cancel_reason",
+    ),
+)
 
-    Hot path (a page is 100 orders, six amounts each): amounts use ``Money.trusted``,
-    which keeps Money's invariants and only skips re-validating the store currency.
+
+def order_from_row(row: Any, currency: str) -> Order:
+    """An Order from a row of ``ORDER_COLUMNS``.
+
+    Hot path (a page is 100 orders, six amounts each): the values are read by position
+    in one call (``rowmap.picker``), amounts come from the currency's ``Money.maker``
+    (equal amounts share one Money) and the Order is built by ``trusted_constructor``.
     """
-    money = Money.trusted
-    return Order(
-        id=str(row.id),
-        customer_id=str(row.customer_id),
-        status=order_status(row.status),
-        products=row.products,
-        subtotal=money(row.subtotal, currency),
-        discount=money(row.discount, currency),
-        tax=money(row.tax, currency),
-        fees=money(row.fees, currency),
-        refunded=money(row.refunded, currency),
-        total=money(row.total, currency),
-        gateway=row.gateway,
-        created_at=row.created_at,
-        completed_at=row.completed_at,
-        subscription_id=out_id(row.subscription_id),
+    return order_from_values(Money.maker(currency), _order_values(row))
+
+
+def order_from_values(money: Callable[[int], Money], values: Sequence[Any]) -> Order:
+    """An Order from its stored values in ``Order``'s field order (IDs as integers,
+    amounts in minor units for ``money``, UTC datetimes)."""
+    (
+        order_id,
+        customer_id,
+        status,
+        products,
+        subtotal,
+        discount,
+        tax,
+        fees,
+        refunded,
+        total,
+        gateway,
+        created_at,
+        completed_at,
+        subscription_id,
+    ) = values
+    return _new_order(
+        str(order_id),
+        str(customer_id),
+        order_status(status),
+        products,
+        money(subtotal),
+        money(discount),
+        money(tax),
+        money(fees),
+        money(refunded),
+        money(total),
+        gateway,
+        created_at,
+        completed_at,
+        out_id(subscription_id),
     )
 
 
 def subscription_from_row(row: Any, *, product_name: str, currency: str) -> Subscription:
-    """A Subscription from a ``subscriptions`` row and its product's name."""
-    return Subscription(
-        id=str(row.id),
-        customer_id=str(row.customer_id),
-        product_id=str(row.product_id),
-        product_name=product_name,
-        amount=Money.trusted(row.amount, currency),
-        interval=BillingInterval(row.interval_value, IntervalScale(row.interval_scale)),
-        status=SubscriptionStatus(row.status),
-        created_at=row.created_at,
-        current_period_end=row.current_period_end,
-        next_billing_at=row.next_billing_at,
-        canceled_at=row.canceled_at,
-        cancel_reason=row.cancel_reason,
+    """A Subscription from a row of ``SUBSCRIPTION_COLUMNS`` and its product's name."""
+    return subscription_from_values(Money.maker(currency), _subscription_values(row), product_name)
+
+
+def subscription_from_values(
+    money: Callable[[int], Money], values: Sequence[Any], product_name: str
+) -> Subscription:
+    """A Subscription from its stored values (``SUBSCRIPTION_COLUMNS`` order, no name)."""
+    (
+        subscription_id,
+        customer_id,
+        product_id,
+        amount,
+        interval_value,
+        interval_scale,
+        status,
+        created_at,
+        current_period_end,
+        next_billing_at,
+        canceled_at,
+        cancel_reason,
+    ) = values
+    return _new_subscription(
+        str(subscription_id),
+        str(customer_id),
+        str(product_id),
+        product_name,
+        money(amount),
+        BillingInterval(int(interval_value), IntervalScale(interval_scale)),
+        SubscriptionStatus(status),
+        created_at,
+        current_period_end,
+        next_billing_at,
+        canceled_at,
+        cancel_reason,
     )
 
 
