@@ -42,6 +42,7 @@ from storeadmin.core.models import (
     SubscriptionDetails,
     SubscriptionStatus,
 )
+from storeadmin.core.overview import CustomerOverview
 
 DEFAULT_PAGE = 100
 
@@ -72,6 +73,15 @@ class StoreService(Protocol):
 
     def get_customer(self, customer_id: str) -> CustomerDetails:
         """The customer with the stats header figures."""
+        ...
+
+    def open_customer(self, customer_id: str, *, limit: int = DEFAULT_PAGE) -> CustomerOverview:
+        """The header and the first ``limit`` rows of every tab, read together.
+
+        Each page equals the first page of the tab's list read (``list_inventory``,
+        ``list_orders``, ``list_subscriptions``, ``list_audit``) and continues with it;
+        NotFound when there is no such customer.
+        """
         ...
 
     def get_customer_summary(self, customer_id: str) -> CustomerSummary:

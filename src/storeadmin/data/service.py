@@ -1,8 +1,8 @@
 """The SQLAlchemy implementation of ``StoreService`` and how to open one.
 
 ``SqlStoreService`` only composes the concept mixins, one module each: ``customers``,
-``items``, ``catalog``, ``orders``, ``metadata``, ``tokens``, ``audit`` (and, when it
-lands, ``delivery``). Every read is one short transaction; every write one
+``overview`` (the details screen's opening read), ``items``, ``catalog``, ``orders``,
+``metadata``, ``tokens``, ``audit`` (and, when it lands, ``delivery``). Every read is one short transaction; every write one
 transaction with its audit row.
 """
 
@@ -29,6 +29,7 @@ from storeadmin.data.engine import describe_endpoint, make_engine, normalise_url
 from storeadmin.data.items import Items
 from storeadmin.data.metadata import Metadata
 from storeadmin.data.orders import Orders
+from storeadmin.data.overview import Overview
 from storeadmin.data.schema import CustomerRow, StoreSetting
 from storeadmin.data.tokens import Tokens
 
@@ -41,6 +42,7 @@ class SqlStoreService(
     # First: its list_game_servers and list_command_attempts carry delivery facts.
     Delivery,
     Customers,
+    Overview,
     Items,
     Catalog,
     Orders,

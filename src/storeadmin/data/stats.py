@@ -63,6 +63,8 @@ from storeadmin.data.schema import OrderRow, SubscriptionRow
 PAID_STATUSES = (OrderStatus.COMPLETED, OrderStatus.REFUNDED, OrderStatus.CHARGEBACK)
 """Statuses of orders whose money moved."""
 
+PAID_VALUES = frozenset(status.value for status in PAID_STATUSES)
+
 SPEND_MONTHS = 12
 
 
@@ -98,10 +100,22 @@ def _stats_sql() -> Select[*tuple[Any, ...]]:
 
 def customer_stats(session: Session, customer_id: int, currency: str) -> CustomerStats:
     """The stats header of one customer (see the module docstring for definitions)."""
+    groups = session.execute(_stats_sql(), {"customer_id": customer_id})
+    return stats_of(groups, subscription_figures(session, customer_id), currency)
+
+
+def stats_of(
+    groups: Iterable[tuple[Any, ...]], subscriptions: tuple[int, int], currency: str
+) -> CustomerStats:
+    """The stats header from the orders' sums by status and (MRR, active subscriptions).
+
+    ``groups`` are ``(status, count, Σ total, Σ fees, Σ refunded, count with a refund)``
+    per status; statuses that are not paid (``created``, ``canceled``) are skipped.
+    """
     net = payments = refunds = chargebacks = 0
-    for status, count, total, fees, refunded, with_refund in session.execute(
-        _stats_sql(), {"customer_id": customer_id}
-    ):
+    for status, count, total, fees, refunded, with_refund in groups:
+        if status not in PAID_VALUES:
+            continue
         net += net_of(status, int(total), int(fees), int(refunded))
         if status == OrderStatus.COMPLETED.value:
             payments = int(count)
@@ -109,7 +123,7 @@ def customer_stats(session: Session, customer_id: int, currency: str) -> Custome
             chargebacks = int(count)
         # Refunded orders count whatever their amount; others when money went back.
         refunds += int(count) if status == OrderStatus.REFUNDED.value else int(with_refund)
-    mrr, active = subscription_figures(session, customer_id)
+    mrr, active = subscriptions
     return CustomerStats(
         total_spent_net=Money(net, currency),
         mrr=Money(mrr, currency),
@@ -140,9 +154,15 @@ def subscription_figures(session: Session, customer_id: int) -> tuple[int, int]:
         .where(s.customer_id == customer_id, s.status == SubscriptionStatus.ACTIVE.value)
         .group_by(s.interval_value, s.interval_scale)
     ).all()
+    return mrr_of(rows)
+
+
+def mrr_of(groups: Iterable[tuple[Any, ...]]) -> tuple[int, int]:
+    """(MRR, active subscriptions) from ``(interval value, scale, Σ amount, count)``
+    of the active subscriptions, per billing interval."""
     total = Fraction(0)
     active = 0
-    for value, scale, amount, count in rows:
+    for value, scale, amount, count in groups:
         interval = BillingInterval(int(value), IntervalScale(scale))
         if interval.days > 0:
             total += monthly_amount(int(amount), interval)
@@ -185,19 +205,41 @@ def spend_by_month(
     session: Session, customer_id: int, currency: str, now: datetime
 ) -> tuple[SpendPoint, ...]:
     """Net spent per calendar month for the last 12 months (the current one included)."""
-    start = month_start(now.astimezone(UTC), SPEND_MONTHS - 1)
-    sqlite = is_sqlite(session)
+    start = spend_start(now)
+    groups = session.execute(
+        _months_sql(is_sqlite(session)), {"customer_id": customer_id, "start": start}
+    )
+    return months_of(groups, currency, now)
+
+
+def spend_start(now: datetime) -> datetime:
+    """The first moment the sparkline counts: the 1st of the month 11 months back."""
+    return month_start(now.astimezone(UTC), SPEND_MONTHS - 1)
+
+
+def months_of(
+    groups: Iterable[tuple[Any, ...]], currency: str, now: datetime
+) -> tuple[SpendPoint, ...]:
+    """The sparkline from ``(YYYY-MM, status, Σ total, Σ fees, Σ refunded)`` of paid
+    orders since ``spend_start(now)``."""
     by_month: dict[str, int] = {}
-    for month, status, total, fees, refunded in session.execute(
-        _months_sql(sqlite), {"customer_id": customer_id, "start": start}
-    ):
+    for month, status, total, fees, refunded in groups:
         net = net_of(status, int(total), int(fees), int(refunded))
         by_month[str(month)] = by_month.get(str(month), 0) + net
-    points = []
-    for back in range(SPEND_MONTHS - 1, -1, -1):
-        key = month_start(now.astimezone(UTC), back).strftime("%Y-%m")
-        points.append(SpendPoint(month=key, amount=Money(by_month.get(key, 0), currency)))
-    return tuple(points)
+    money = Money.maker(currency)
+    return tuple(
+        SpendPoint(month=key, amount=money(by_month.get(key, 0))) for key in _month_keys(now)
+    )
+
+
+def _month_keys(now: datetime) -> tuple[str, ...]:
+    """``YYYY-MM`` of the 12 months ending with ``now``'s (UTC), oldest first."""
+    moment = now.astimezone(UTC)
+    last = moment.year * 12 + moment.month - 1
+    return tuple(
+        f"{index // 12:04d}-{index % 12 + 1:02d}"
+        for index in range(last - SPEND_MONTHS + 1, last + 1)
+    )
 
 
 @cache

@@ -38,6 +38,7 @@ from storeadmin.core.models import (
     SubscriptionStatus,
 )
 from storeadmin.core.money import Money
+from storeadmin.core.overview import CustomerOverview, compose_overview
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.paynow.base import FEATURES, PayNowBase, check_id
 from storeadmin.paynow.http import PAGE_LIMIT
@@ -137,6 +138,14 @@ class PayNowReads(PayNowBase):
             active_subscriber=details.stats.active_subscriptions > 0,
             matched_by=MatchKind.CUSTOMER_ID,
         )
+
+    def open_customer(self, customer_id: str, *, limit: int = DEFAULT_PAGE) -> CustomerOverview:
+        """The header and each tab's first page: the single reads one after another.
+
+        Each of them already sends its own requests in parallel; running them inside the
+        request pool as well could leave their nested requests waiting for a free worker.
+        """
+        return compose_overview(self, customer_id, limit)
 
     def get_metadata(self, customer_id: str) -> tuple[MetadataField, ...]:
         """``CustomerDto.metadata`` in key order."""
