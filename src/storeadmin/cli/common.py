@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storeadmin.config import Settings
@@ -107,8 +108,22 @@ def open_store(settings: Settings) -> StoreService:
 
     location = stores.parse_location(settings.location)
     stores.check_exists(location, created_on_first_use=settings.created_on_first_use)
+    ensure_demo(settings)
     service = stores.open_store(location, actor=settings.admin)
     return _recording(service)
+
+
+def ensure_demo(settings: Settings) -> None:
+    """With ``--demo``, build the demo store on first use, as the TUI does (else every
+    command would open an empty store there, and ``db current`` leave an empty file)."""
+    if not settings.demo:
+        return
+    from storeadmin.demo import ensure_demo_store
+
+    path = Path(settings.location).expanduser()
+    if not path.exists() or path.stat().st_size == 0:
+        print(f"storeadmin: building the demo store at {path} (first use)…", file=sys.stderr)
+    ensure_demo_store(str(path))
 
 
 def run_handler(handler: Handler, args: argparse.Namespace, settings: Settings) -> int:

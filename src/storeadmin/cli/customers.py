@@ -20,7 +20,15 @@ from storeadmin.cli.jsonable import to_jsonable
 from storeadmin.config import Settings
 from storeadmin.core.errors import Invalid, NotFound
 from storeadmin.core.identifiers import profile_url
-from storeadmin.core.models import GameServer, MetadataField, Platform, Product
+from storeadmin.core.models import (
+    CustomerSummary,
+    GameServer,
+    MatchKind,
+    MetadataField,
+    Platform,
+    Product,
+)
+from storeadmin.core.search_text import canonical_query, search_key
 from storeadmin.core.service import StoreService
 from storeadmin.core.validation import parse_when
 
@@ -32,6 +40,12 @@ _ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 SHOW_PAGE = 20
 """Rows of each list ``customers show`` prints (the first page)."""
+
+RESOLVE_PAGE = 20
+"""Search rows read to tell which customer a ``show`` argument names."""
+
+_SNOWFLAKE = re.compile(r"[0-9]{17,20}")
+"""A metadata value that names a customer (a Discord ID), not a level or a count."""
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -47,6 +61,64 @@ def parse_id(text: str, what: str = "customer") -> str:
         shown = render.safe(text, max_length=40)
         raise Invalid({what: "not an ID"}, f"{what} ID {shown!r} is not an ID")
     return value
+
+
+def resolve_customer(service: StoreService, text: str) -> str:
+    """The ID of the one customer ``text`` names, in any form the search takes: a
+    customer ID (``5000``, ``#5000``), a SteamID / UUID / XUID in any form or a profile
+    link, ``order 12`` / ``sub 3`` (their customer), a Discord ID or mention, or a whole
+    name (case, accents and separators aside). Bare digits are a customer ID only.
+
+    Raises ``NotFound`` when it names no customer, ``Invalid`` when it names several.
+    """
+    wanted = text.strip()
+    if not wanted or len(wanted) > 200:
+        raise Invalid({"customer": "empty or too long"}, "give a customer ID, platform ID or name")
+    page = service.search_customers(wanted, limit=RESOLVE_PAGE)
+    by_kind: dict[MatchKind, list[CustomerSummary]] = {}
+    for row in page.items:
+        by_kind.setdefault(row.matched_by, []).append(row)
+    bare = wanted.isascii() and wanted.isdigit()
+    kinds = [MatchKind.CUSTOMER_ID, MatchKind.EXTERNAL_ID]
+    if not bare:
+        kinds += [MatchKind.ORDER_ID, MatchKind.SUBSCRIPTION_ID]
+    if _SNOWFLAKE.fullmatch(canonical_query(wanted)):
+        kinds.append(MatchKind.METADATA)
+    for kind in kinds:
+        if kind in by_kind:
+            return _one(by_kind[kind], text, f"{kind.value} {wanted}")
+    key = search_key(wanted)
+    named = [
+        row for row in by_kind.get(MatchKind.NAME_PREFIX, []) if search_key(row.username) == key
+    ]
+    if named:
+        return _one(named, text, "that name")
+    shown = render.safe(text, max_length=60)
+    hint = ""
+    if bare and (MatchKind.ORDER_ID in by_kind or MatchKind.SUBSCRIPTION_ID in by_kind):
+        hint = (
+            f" (an order or subscription {wanted} exists: say 'order {wanted}' or 'sub {wanted}')"
+        )
+    elif page.items:
+        count = f"{len(page.items)}{'+' if page.has_more else ''}"
+        verb = "customer partly matches" if count == "1" else "customers partly match"
+        hint = f" ({count} {verb}: see `storeadmin customers search`)"
+    raise NotFound(f"no customer {shown!r}{hint}")
+
+
+def _one(rows: list[CustomerSummary], text: str, what: str) -> str:
+    """The one customer of ``rows``, or Invalid naming a few of them."""
+    ids = list(dict.fromkeys(row.id for row in rows))
+    if len(ids) == 1:
+        return ids[0]
+    few = ", ".join(f"#{row.id} {render.safe(row.username, max_length=30)}" for row in rows[:5])
+    more = "…" if len(ids) > 5 else ""
+    shown = render.safe(text, max_length=60)
+    raise Invalid(
+        {"customer": "names several customers"},
+        f"{shown!r} names {len(ids)} customers by {render.safe(what, max_length=60)} "
+        f"({few}{more}): give the customer ID",
+    )
 
 
 def parse_when_arg(text: str | None, option: str) -> datetime | None:
@@ -172,11 +244,17 @@ def register(subcommands: Any) -> None:
     add_json(search)
 
     show = leaf(actions, "show", "a customer's header, inventory, orders, subs, metadata", _show)
-    show.add_argument("customer", metavar="ID", help="customer ID")
+    show.add_argument(
+        "customer",
+        metavar="CUSTOMER",
+        help="customer ID, SteamID64, UUID, profile link, Discord ID, 'order N' or a whole name",
+    )
     add_json(show)
 
     history = leaf(actions, "history", "the customer's audit entries, newest first", _history)
-    history.add_argument("customer", metavar="ID", help="customer ID")
+    history.add_argument(
+        "customer", metavar="CUSTOMER", help="customer ID or any form `show` takes"
+    )
     add_limit(history, 50)
     add_json(history)
 
@@ -204,8 +282,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
-    customer_id = parse_id(args.customer)
     with store(settings) as service:
+        customer_id = resolve_customer(service, args.customer)
         details = service.get_customer(customer_id)
         inventory = service.list_inventory(customer_id, limit=SHOW_PAGE)
         orders = service.list_orders(customer_id, limit=SHOW_PAGE)
@@ -250,9 +328,8 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _history(args: argparse.Namespace, settings: Settings) -> int:
-    customer_id = parse_id(args.customer)
     with store(settings) as service:
-        service.get_customer(customer_id)  # NotFound for an unknown ID, not an empty list
+        customer_id = resolve_customer(service, args.customer)
         page = service.list_audit(customer_id, limit=args.limit)
     if args.json:
         print_json(list(page.items))

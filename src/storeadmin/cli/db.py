@@ -39,6 +39,7 @@ def _engine(settings: Settings, *, create: bool = False) -> Any:
     """The engine of a SQL location; a SQLite file is inspected read-only first and
     refused unless it is a store (or, with ``create``, missing or empty)."""
     from storeadmin import stores
+    from storeadmin.cli.common import ensure_demo
     from storeadmin.core.errors import Invalid
     from storeadmin.data import migrate
     from storeadmin.data.engine import make_engine, normalise_url
@@ -50,6 +51,7 @@ def _engine(settings: Settings, *, create: bool = False) -> Any:
             {"store": "not a SQL store"},
             f"`storeadmin db` works on SQL stores only; {location.label} is not one",
         )
+    ensure_demo(settings)
     file = sqlite_file_of(normalise_url(location.text))
     if file is not None:
         migrate.check_sqlite_file(file, create=create)
