@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import partial
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Dialect
 
@@ -65,6 +65,8 @@ from storeadmin.data.overview_sql import (
 from storeadmin.data.paging import clamp_limit, encode_cursor, time_key
 from storeadmin.data.prepared import read_json, read_utc
 from storeadmin.data.stats import months_of, mrr_of, spend_start, stats_of
+
+T = TypeVar("T")
 
 # ------------------------------------------------------------------ mapping
 
@@ -121,7 +123,8 @@ class _Mapper:
     def item(self, r: Sequence[Any]) -> InventoryItem:
         utc = self.utc
         values = (r[1], self.customer_id, r[2], r[9], r[10], r[3], r[11], utc(r[16]))
-        rest = (utc(r[17]), self.json(r[20]), utc(r[18]), r[12], r[13])
+        servers = () if r[20] in (None, "[]") else self.json(r[20])  # most have none
+        rest = (utc(r[17]), servers, utc(r[18]), r[12], r[13])
         return item_from_values((*values, *rest), r[14], r[15], self.now)
 
     def order(self, r: Sequence[Any]) -> Order:
@@ -151,31 +154,34 @@ class _Mapper:
         )
 
 
-def _time_page(
-    kind: str,
+_BY_TIME_THEN_ID = itemgetter(16, 1)
+"""A page row's (time, id) slots, as stored: the order its list read's SQL sorts by."""
+_BY_ID = itemgetter(1)
+
+
+def _first_page(
     rows: list[Sequence[Any]],
     limit: int,
-    total: int,
-    convert: Callable[[Sequence[Any]], Any],
-    time_of: Callable[[Any], datetime],
-) -> Page[Any]:
-    """A first page by (time desc, id desc), with the list read's cursor and total."""
-    items = sorted((convert(r) for r in rows), key=lambda x: (time_of(x), int(x.id)), reverse=True)
-    shown = items[:limit]
-    cursor = None
-    if len(items) > limit and shown:
-        last = shown[-1]
-        cursor = encode_cursor(kind, {"t": time_key(time_of(last)), "i": int(last.id), "n": total})
-    return Page(items=tuple(shown), next_cursor=cursor, total=total)
+    convert: Callable[[Sequence[Any]], T],
+    cursor_of: Callable[[T], str],
+    *,
+    by: Callable[[Sequence[Any]], Any] = _BY_TIME_THEN_ID,
+    total: int | None = None,
+) -> Page[T]:
+    """The first page of a list read from its ``limit + 1`` rows (the extra one only
+    says "more"). UNION ALL promises no order, so the raw rows are sorted by the stored
+    values the list's SQL sorts by (newest first) and only the shown ones are mapped."""
+    rows.sort(key=by, reverse=True)
+    items = tuple(convert(r) for r in rows[:limit])
+    cursor = cursor_of(items[-1]) if len(rows) > limit and items else None
+    return Page(items=items, next_cursor=cursor, total=total)
 
 
-def _history_page(rows: list[Sequence[Any]], limit: int, mapper: _Mapper) -> Page[AuditEntry]:
-    items = sorted((mapper.audit(r) for r in rows), key=lambda e: int(e.id), reverse=True)
-    shown = items[:limit]
-    cursor = None
-    if len(items) > limit and shown:
-        cursor = encode_cursor("audit", {"i": int(shown[-1].id)})
-    return Page(items=tuple(shown), next_cursor=cursor)
+def _time_cursor(kind: str, time_of: Callable[[Any], datetime], total: int) -> Callable[[Any], str]:
+    """The cursor a time-ordered list read puts after ``last`` (``data.paging``'s form)."""
+    return lambda last: encode_cursor(
+        kind, {"t": time_key(time_of(last)), "i": int(last.id), "n": total}
+    )
 
 
 def _metadata(rows: list[Sequence[Any]]) -> tuple[MetadataField, ...]:
@@ -232,30 +238,38 @@ def _overview(
         spend_by_month=months,
     )
     orders_total = sum(int(r[1]) for r in by_kind[STATS])
-    page = partial(_time_page, limit=limit)
+    items_total = counts.get(INVENTORY, len(by_kind[INVENTORY]))
+    subscriptions_total = counts.get(SUBSCRIPTIONS, len(by_kind[SUBSCRIPTIONS]))
+    granted, created = attrgetter("granted_at"), attrgetter("created_at")
     return CustomerOverview(
         details=details,
-        inventory=page(
-            "inventory",
+        inventory=_first_page(
             by_kind[INVENTORY],
-            total=counts.get(INVENTORY, len(by_kind[INVENTORY])),
-            convert=mapper.item,
-            time_of=lambda x: x.granted_at,
+            limit,
+            mapper.item,
+            _time_cursor("inventory", granted, items_total),
+            total=items_total,
         ),
-        orders=page(
-            "orders",
+        orders=_first_page(
             by_kind[ORDERS],
+            limit,
+            mapper.order,
+            _time_cursor("orders", created, orders_total),
             total=orders_total,
-            convert=mapper.order,
-            time_of=lambda x: x.created_at,
         ),
-        subscriptions=page(
-            "subscriptions",
+        subscriptions=_first_page(
             by_kind[SUBSCRIPTIONS],
-            total=counts.get(SUBSCRIPTIONS, len(by_kind[SUBSCRIPTIONS])),
-            convert=mapper.subscription,
-            time_of=lambda x: x.created_at,
+            limit,
+            mapper.subscription,
+            _time_cursor("subscriptions", created, subscriptions_total),
+            total=subscriptions_total,
         ),
         metadata=_metadata(by_kind[METADATA]),
-        history=_history_page(by_kind[HISTORY], limit, mapper),
+        history=_first_page(
+            by_kind[HISTORY],
+            limit,
+            mapper.audit,
+            lambda last: encode_cursor("audit", {"i": int(last.id)}),
+            by=_BY_ID,
+        ),
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -55,6 +55,7 @@ from storeadmin.core.models import (
     OrderStatus,
     SpendPoint,
     SubscriptionStatus,
+    trusted_constructor,
 )
 from storeadmin.core.money import Money
 from storeadmin.data.dialect import is_sqlite
@@ -124,9 +125,10 @@ def stats_of(
         # Refunded orders count whatever their amount; others when money went back.
         refunds += int(count) if status == OrderStatus.REFUNDED.value else int(with_refund)
     mrr, active = subscriptions
+    money = Money.maker(currency)
     return CustomerStats(
-        total_spent_net=Money(net, currency),
-        mrr=Money(mrr, currency),
+        total_spent_net=money(net),
+        mrr=money(mrr),
         total_payments=payments,
         active_subscriptions=active,
         total_refunds=refunds,
@@ -139,11 +141,6 @@ def round_half_up(value: Fraction) -> int:
     sign = -1 if value < 0 else 1
     magnitude = abs(value)
     return sign * int((magnitude * 2 + 1) // 2)
-
-
-def monthly_amount(amount: int, interval: BillingInterval) -> Fraction:
-    """``amount`` per ``interval`` normalised to 30 days, exactly."""
-    return Fraction(amount * 30, interval.days)
 
 
 def subscription_figures(session: Session, customer_id: int) -> tuple[int, int]:
@@ -160,14 +157,18 @@ def subscription_figures(session: Session, customer_id: int) -> tuple[int, int]:
 def mrr_of(groups: Iterable[tuple[Any, ...]]) -> tuple[int, int]:
     """(MRR, active subscriptions) from ``(interval value, scale, Σ amount, count)``
     of the active subscriptions, per billing interval."""
-    total = Fraction(0)
+    # Exact, in integers (Fraction arithmetic was most of an ordinary customer's header):
+    # Σ amount × 30 / days as numerator / denominator, rounded half up once at the end.
+    numerator, denominator = 0, 1
     active = 0
     for value, scale, amount, count in groups:
-        interval = BillingInterval(int(value), IntervalScale(scale))
-        if interval.days > 0:
-            total += monthly_amount(int(amount), interval)
+        days = BillingInterval(int(value), IntervalScale(scale)).days
+        if days > 0:
+            numerator = numerator * days + int(amount) * 30 * denominator
+            denominator *= days
         active += int(count)
-    return round_half_up(total), active
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)  # half up
+    return (-magnitude if numerator < 0 else magnitude), active
 
 
 def month_start(moment: datetime, months_back: int) -> datetime:
@@ -227,15 +228,20 @@ def months_of(
         net = net_of(status, int(total), int(fees), int(refunded))
         by_month[str(month)] = by_month.get(str(month), 0) + net
     money = Money.maker(currency)
+    moment = now.astimezone(UTC)
     return tuple(
-        SpendPoint(month=key, amount=money(by_month.get(key, 0))) for key in _month_keys(now)
+        _new_point(key, money(by_month.get(key, 0)))
+        for key in _month_keys(moment.year, moment.month)
     )
 
 
-def _month_keys(now: datetime) -> tuple[str, ...]:
-    """``YYYY-MM`` of the 12 months ending with ``now``'s (UTC), oldest first."""
-    moment = now.astimezone(UTC)
-    last = moment.year * 12 + moment.month - 1
+_new_point = trusted_constructor(SpendPoint)
+
+
+@lru_cache(maxsize=4)
+def _month_keys(year: int, month: int) -> tuple[str, ...]:
+    """``YYYY-MM`` of the 12 months ending with ``year``-``month``, oldest first."""
+    last = year * 12 + month - 1
     return tuple(
         f"{index // 12:04d}-{index % 12 + 1:02d}"
         for index in range(last - SPEND_MONTHS + 1, last + 1)
