@@ -24,6 +24,7 @@ from storeadmin.core.models import Customer
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.chrome import RecomposingFooter
 from storeadmin.widgets.reporting import ReportsWorkerFailures
 
 T = TypeVar("T")
@@ -100,13 +101,14 @@ class Dialog(ReportsWorkerFailures, ModalScreen[T], Generic[T]):
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        """Title, body, error line, buttons."""
+        """Title, body, error line, buttons; the dialog's own footer names its keys."""
         with Vertical(id="dialog"):
             yield Static(self.title_text(), id="dialog-title", markup=False)
             yield from self.compose_body()
             yield Static("", id="dialog-error", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()
+        yield RecomposingFooter()
 
     def show_error(self, text: str) -> None:
         """Show what went wrong, inside the dialog."""
