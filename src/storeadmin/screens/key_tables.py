@@ -202,7 +202,7 @@ DIALOG_KEYS = KeyTable(
     (
         Key("cancel", "escape", "cancel", "Cancel", tooltip="Close without changing anything",
             where="ActionModal"),
-        Key("confirm", "ctrl+s", "confirm", "Confirm", tooltip="Confirm the dialog", show=False,
+        Key("confirm", "ctrl+s", "confirm", "Confirm", tooltip="Confirm the dialog",
             where="ActionModal"),
         Key("submit", "enter", "submit", where="Input", bound=False),
         Key("no", "escape,n", "answer(False)", "No", tooltip="Do nothing", where="ConfirmModal"),
