@@ -1,7 +1,8 @@
 """Customer search on a PayNow store: the local mirror first, the API for what it lacks.
 
-The input is canonicalised as the SQL store does (``core.identifiers``): a SteamID in
-any form, a Minecraft UUID with or without dashes, an XUID. With a mirror (``storeadmin
+The input is canonicalised as the SQL store does (``core.identifiers``,
+``core.search_text.canonical_query``): a SteamID in any form, a Minecraft UUID with or
+without dashes or as a NameMC link, an XUID, a Discord mention. With a mirror (``storeadmin
 sync``), every phase — exact IDs, metadata values, name prefix, name substring —
 runs locally. When the mirror has nothing (or was never synced), the API answers:
 ``GET /customers/lookup`` for platform IDs, ``GET /customers/{id}``, ``/orders/{id}``
@@ -20,6 +21,7 @@ from storeadmin.core.errors import NotFound, StoreError
 from storeadmin.core.identifiers import identifier_candidates
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
 from storeadmin.core.money import Money
+from storeadmin.core.search_text import canonical_query
 from storeadmin.paynow.base import PayNowBase
 from storeadmin.paynow.http import PAGE_LIMIT
 from storeadmin.paynow.mapping import EPOCH, Dto, customer_identity, customer_name, parse_time
@@ -39,7 +41,7 @@ class PayNowSearch(PayNowBase):
     ) -> Page[CustomerSummary]:
         """Exact matches first; an empty query lists the newest customers."""
         limit = max(1, min(limit, 500))
-        text = query.strip()
+        text = canonical_query(query.strip())  # a NameMC link, a Discord mention
         if cursor is not None and cursor.startswith("a:"):
             return self._api_names(text, limit, cursor[2:] or None)
         if (cursor is not None and cursor.startswith("m:")) or self._mirror.count():
