@@ -318,6 +318,9 @@ def _change_metadata(args: argparse.Namespace, settings: Settings, value: str | 
     """Read the map and its version, change one key, save the whole map guarded by the version."""
     customer_id = parse_id(args.customer)
     key = args.key
+    if not key.strip():
+        # The service names a refused row by its key; an empty key has none ("row 1").
+        raise Invalid({"key": "empty"}, "the metadata key is empty: give a key")
     with store(settings) as service:
         version = service.get_customer(customer_id).customer.version
         current = metadata_map(service.get_metadata(customer_id))
