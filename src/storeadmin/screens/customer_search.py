@@ -265,12 +265,14 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         self._submit_current()
 
     def _submit_current(self) -> None:
-        """Enter in the input: open the one customer found (any match kind), else go
-        to the results."""
+        """Enter in the input: open the one customer found (any match kind but a near
+        match, which is a guess at a typo: the admin picks it on the results), else go to
+        the results."""
         page = self._shown_page
         if page is None:
             return
-        if len(page.items) == 1 and not page.has_more:
+        single = len(page.items) == 1 and not page.has_more
+        if single and page.items[0].matched_by is not MatchKind.NAME_NEAR:
             self._open(page.items[0])
         elif page.items:
             self.action_focus_results()
