@@ -159,9 +159,10 @@ async def test_keys_one_to_five_switch_tabs_and_each_loads(ui_store: UiStore) ->
         await wait_ready(pilot)
         assert tabs.active == "subscriptions"
         subscriptions = rows(table_of(pilot, "subscriptions"))
-        assert [(row[3], row[4]) for row in subscriptions] == [
-            ("Active", "30 days"),
-            ("Canceled", "30 days"),
+        # Next billing before the period; only the active one bills again.
+        assert [(row[3], row[4], row[5]) for row in subscriptions] == [
+            ("Active", "2026-12-15 12:00", "30 days"),
+            ("Canceled", "—", "30 days"),
         ]
 
         await pilot.press("4")

@@ -23,13 +23,11 @@ from storeadmin.core.errors import Unsupported
 from storeadmin.core.models import CommandAttempt, InventoryItem, ItemSource, Page, ProductType
 from storeadmin.core.service import StoreService
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.column_fit import ColumnSpec, date_column
 from storeadmin.widgets.delivery_cells import delivery_summary
 from storeadmin.widgets.detail_format import status_cell, when
 from storeadmin.widgets.host import host
 from storeadmin.widgets.tab_base import PAGE_SIZE, Fetch, PagedTab
-
-DELIVERY_COLUMN = 3
-"""Index of the Delivery column."""
 
 
 def source_label(item: InventoryItem) -> str:
@@ -81,15 +79,17 @@ class InventoryTab(PagedTab[InventoryItem]):
 
     GROUP: ClassVar[str] = "inventory"
     NOUN: ClassVar[str] = "items"
-    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = (
-        ("Product", None),
-        ("Type", 12),
-        ("State", 8),
-        ("Delivery", 10),
-        ("Source", None),
-        ("Granted", 16),
-        ("Expires", 16),
+    COLUMNS: ClassVar[Sequence[ColumnSpec | tuple[str, int | None]]] = (
+        ColumnSpec("Product", min_width=12, max_width=40),
+        ColumnSpec("Type", priority=5),
+        ColumnSpec("State"),
+        ColumnSpec("Delivery", priority=2),
+        ColumnSpec("Source", priority=4, min_width=12, max_width=30),
+        date_column("Granted", priority=6),
+        date_column("Expires"),
     )
+    """What decides (product, state, expiry, delivery) first; the rest is in the ``i``
+    dialog's item line when the terminal is narrow."""
 
     def __init__(self, customer_id: str, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(customer_id, id=id)
@@ -215,7 +215,5 @@ class InventoryTab(PagedTab[InventoryItem]):
             if event.by_item is None
             else {item_id: delivery_summary(group) for item_id, group in event.by_item.items()}
         )
-        table = self.table
-        column = list(table.columns)[DELIVERY_COLUMN]
-        for key in list(table.rows):
-            table.update_cell(key, column, self._delivery_cell(str(key.value)))
+        keys = [str(key.value) for key in self.table.rows]
+        self.table.update_column("delivery", {key: self._delivery_cell(key) for key in keys})

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from storeadmin.widgets.paged_table import Row
+from storeadmin.widgets.paged_table import PagedTable, Row
 
 
 def cursor_key(table: DataTable[Text | str]) -> str | None:
@@ -29,6 +29,8 @@ def sync_rows(table: DataTable[Text | str], rows: Sequence[Row]) -> bool:
     Returns True when the table was rebuilt (rows removed or reordered), False when
     only cells were updated or rows appended.
     """
+    if isinstance(table, PagedTable) and table.fitted:
+        return table.sync(rows)
     old_keys = [str(key.value) for key in table.rows]
     new_keys = [key for key, _ in rows]
     columns = list(table.columns)

@@ -16,24 +16,25 @@ from textual import events
 from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input
-from textual.widgets.data_table import ColumnKey
 
 from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.core.timefmt import format_date
 from storeadmin.screens.key_tables import SEARCH_KEYS
 from storeadmin.widgets.cells import badge, joined, plain
+from storeadmin.widgets.column_fit import ColumnSpec
 from storeadmin.widgets.paged_table import PagedTable, Row
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("badges", "Badges"),
-    ("platform", "Platform"),
-    ("external_id", "External ID"),
-    ("first_seen", "First seen"),
-    ("net_spent", "Net spent"),
-    ("matched_by", "Match"),
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("Name", priority=1, min_width=12, max_width=40),
+    ColumnSpec("Badges", priority=1),
+    ColumnSpec("Platform", priority=3),
+    ColumnSpec("External ID", key="external_id", priority=1),
+    ColumnSpec("First seen", key="first_seen", priority=4),
+    ColumnSpec("Net spent", key="net_spent", priority=1),
+    ColumnSpec("Match", key="matched_by", priority=2),
 )
-"""(column key, label): badges beside the name; narrow terminals cut the last ones first."""
+"""Badges beside the name. At 80 columns the name, external ID, badges and net spent
+stay (a long name is cut with an ellipsis); the others go first; Enter shows them all."""
 
 NAME_WIDTH = 40
 """Longer names are cut with an ellipsis so the other columns stay on screen."""
@@ -70,26 +71,13 @@ def summary_rows(summaries: Sequence[CustomerSummary]) -> list[Row]:
     return [(str(summary.id), summary_cells(summary)) for summary in summaries]
 
 
-def _cell_width(cell: Text | str) -> int:
-    return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
-
-
-def column_widths(rows: Sequence[Row]) -> list[int]:
-    """The width each column needs for ``rows`` (at least its label), in COLUMNS order."""
-    widths = [Text(label).cell_len for _key, label in COLUMNS]
-    for _key, cells in rows:
-        for index, cell in enumerate(cells):
-            widths[index] = max(widths[index], _cell_width(cell))
-    return widths
-
-
 class SearchResults(PagedTable):
     """Search results; the row key is the customer id.
 
-    Columns get explicit widths, measured here from the rows they are about to show:
-    the DataTable's own (auto) widths are measured only when it is next idle, and a
-    frame painted before that is cached at the labels' widths (``Whal``) and stays
-    when the measured widths add up to the same total as before.
+    Columns are fitted (``PagedTable.set_columns``): explicit widths measured from the
+    rows about to be shown, re-created with them (the DataTable's own auto widths are
+    measured only when it is next idle, and a frame painted before that was cached at
+    the labels' widths, ``Whal``, until a key was pressed).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings("SearchResults")
@@ -107,27 +95,8 @@ class SearchResults(PagedTable):
             return self.results
 
     def on_mount(self) -> None:
-        """Add the columns."""
-        self._add_columns(column_widths([]))
-
-    def _add_columns(self, widths: Sequence[int]) -> None:
-        for (key, label), width in zip(COLUMNS, widths, strict=True):
-            self.add_column(label, key=key, width=width)
-
-    def show_first_page(self, rows: Sequence[Row], *, has_more: bool) -> None:
-        """Start a new result set; columns are re-created at the widths it needs.
-
-        (DataTable columns only ever grow: one long name would keep the table wide.)
-        """
-        self.clear(columns=True)
-        self._add_columns(column_widths(rows))
-        super().show_first_page(rows, has_more=has_more)
-
-    def append_page(self, rows: Sequence[Row], *, has_more: bool) -> None:
-        """Add the next page, widening a column first if its rows need it."""
-        for column, width in zip(self.ordered_columns, column_widths(rows), strict=True):
-            column.width = max(column.width, width)
-        super().append_page(rows, has_more=has_more)
+        """Declare the columns."""
+        self.set_columns(COLUMNS)
 
     def on_key(self, event: events.Key) -> None:
         """A letter typed here goes to the search (bound keys keep their bindings)."""
@@ -150,11 +119,9 @@ class SearchResults(PagedTable):
             return
         cells = summary_cells(summary)
         # Keep the match reason of the original search: it explains why the row is here.
-        for (column, _label), cell in zip(COLUMNS, cells, strict=True):
-            if column != "matched_by":
-                table_column = self.columns[ColumnKey(column)]
-                table_column.width = max(table_column.width, _cell_width(cell))
-                self.update_cell(key, column, cell)
+        for spec, cell in zip(COLUMNS, cells, strict=True):
+            if spec.column_key != "matched_by":
+                self.update_full_cell(key, spec.column_key, cell)
 
 
 class SearchInput(Input):

@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from storeadmin.core.models import Page
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
+from storeadmin.widgets.column_fit import ColumnSpec
 from storeadmin.widgets.host import host
 from storeadmin.widgets.paged_table import PagedTable, Row
 from storeadmin.widgets.reporting import ReportsWorkerFailures
@@ -74,8 +75,10 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
     """Worker group of the first-page load; later pages use ``<GROUP>-more``."""
     NOUN: ClassVar[str] = "rows"
     """Plural noun used in status and error lines ("orders")."""
-    COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = ()
-    """Column labels and fixed widths (None: sized to the content)."""
+    COLUMNS: ClassVar[Sequence[ColumnSpec | tuple[str, int | None]]] = ()
+    """The columns, fitted to the tab's width by priority (``column_fit``). A ``(label,
+    width)`` pair is a column always shown: at most ``width`` wide, or (None) sized to
+    its content and cut with an ellipsis when the row is too wide."""
 
     @dataclass
     class PageLoaded(Message):
@@ -136,8 +139,7 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
 
     def on_mount(self) -> None:
         """Set up the columns."""
-        for label, width in self.COLUMNS:
-            self.table.add_column(label, width=width)
+        self.table.set_columns(column_specs(self.COLUMNS))
 
     @property
     def table(self) -> PagedTable:
@@ -262,6 +264,16 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
             if table.has_more:
                 text += " · more below ↓"
         self.query_one(".tab-status", Static).update(text)
+
+
+def column_specs(columns: Sequence[ColumnSpec | tuple[str, int | None]]) -> list[ColumnSpec]:
+    """Specs of a tab's COLUMNS (a ``(label, width)`` pair becomes an always-shown spec)."""
+    return [
+        column
+        if isinstance(column, ColumnSpec)
+        else ColumnSpec(column[0], max_width=column[1], min_width=8 if column[1] is None else None)
+        for column in columns
+    ]
 
 
 def first_page_only(items: Sequence[T], limit: int = 500) -> Page[T]:

@@ -24,7 +24,7 @@ from textual.widgets import Button, DataTable, Static
 from textual.worker import Worker
 
 from storeadmin.core.errors import AlreadyDone, StoreError
-from storeadmin.core.models import CommandAttempt, Feature, InventoryItem
+from storeadmin.core.models import CommandAttempt, Feature, InventoryItem, ProductType
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import COMMAND_KEYS
@@ -33,16 +33,27 @@ from storeadmin.screens.modals.detail import DetailModal
 from storeadmin.screens.modals.resend import ResendModal
 from storeadmin.screens.table_commands import table_commands
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.column_fit import ColumnSpec, date_column
 from storeadmin.widgets.delivery_cells import attempt_facts, attempt_status, executed_cell
-from storeadmin.widgets.detail_format import text_or_dash, when
+from storeadmin.widgets.detail_format import status_cell, text_or_dash, when
 from storeadmin.widgets.host import host
+from storeadmin.widgets.inventory_tab import source_label
 from storeadmin.widgets.live_table import cursor_key, sync_rows
 from storeadmin.widgets.paged_table import PagedTable, Row
 from storeadmin.widgets.tab_base import first_page_only
 
-# Error sits before the times so a failure stays visible when the table must scroll.
-# The executing IP and the last hand-out are in the facts line under the table.
-COLUMNS = ("Server", "Command", "Stage", "Status", "Error", "Sent", "Executed", "Queued")
+# What decides (server, command, status, error, when queued) stays at 80 columns; the
+# full command, error, hand-outs, execution time and IP are in the facts under the table.
+COLUMNS = (
+    ColumnSpec("Server", min_width=10, max_width=30),
+    ColumnSpec("Command", min_width=12, max_width=60),
+    ColumnSpec("Stage", priority=3),
+    ColumnSpec("Status"),
+    ColumnSpec("Error", min_width=10, max_width=40),
+    ColumnSpec("Sent", priority=2),
+    date_column("Executed", priority=4),
+    date_column("Queued"),
+)
 
 NO_DELIVERY = (
     "This store does not let storeadmin resend or cancel commands: its host delivers them."
@@ -145,7 +156,9 @@ class CommandModal(DetailModal):
         )
 
     def compose_body(self) -> ComposeResult:
-        """The attempts table, the highlighted attempt's facts and a summary line."""
+        """The item's facts, the attempts table, the highlighted attempt's facts and a
+        summary line."""
+        yield Static(item_facts(self.item), id="commands-item", markup=False)
         yield PagedTable(id="commands-table")
         yield Static("", id="commands-detail", markup=False)
         yield Static("", id="commands-summary", markup=False)
@@ -165,7 +178,7 @@ class CommandModal(DetailModal):
 
     def on_mount(self) -> None:
         """Columns and the refresh timer (``DetailModal.on_mount`` starts the first load)."""
-        self.query_one(PagedTable).add_columns(*COLUMNS)
+        self.query_one(PagedTable).set_columns(COLUMNS)
         self.set_interval(self.REFRESH_SECONDS, self.refresh_attempts)
 
     # ------------------------------------------------------------ loading
@@ -356,6 +369,23 @@ class CommandModal(DetailModal):
         self.busy = False
         self.show_error(str(event.error))
         self._update_buttons()
+
+
+def item_facts(item: InventoryItem) -> Text:
+    """The item's own facts, which a narrow Inventory table may leave out: ``One-time ·
+    Active · order #1 · granted 2026-10-16 12:01 · expires 2026-12-15 12:00``."""
+    kind = "Subscription" if item.product_type is ProductType.SUBSCRIPTION else "One-time"
+    return Text.assemble(
+        kind,
+        (" · ", "dim"),
+        status_cell(item.state),
+        (" · ", "dim"),
+        plain(source_label(item), max_length=40),
+        (" · granted ", "dim"),
+        when(item.granted_at),
+        (" · expires ", "dim"),
+        when(item.expires_at, missing="never"),
+    )
 
 
 def wrapped(value: str, *, style: str = "") -> Text:
