@@ -167,3 +167,30 @@ def test_banned_customer(snap_compare: Callable[..., bool], store: Any) -> None:
 
 def test_markup_like_name(snap_compare: Callable[..., bool], store: Any) -> None:
     assert shows(snap_compare, store, store.evil, size=NARROW)
+
+
+class TestAt80x24:
+    """Every tab and dialog of the details screen at 80×24 over SSH: what identifies
+    and decides is on screen (column priorities), the rest in the row's dialog."""
+
+    def test_orders_tab(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(snap_compare, store, store.alice, keys=["2"], size=NARROW, focus_table=True)
+
+    def test_subscriptions_tab(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(snap_compare, store, store.alice, keys=["3"], size=NARROW)
+
+    def test_history_tab(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(snap_compare, store, store.alice, keys=["5"], size=NARROW)
+
+    def test_order_modal(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(
+            snap_compare, store, store.alice, tab="orders", keys=["down", "enter"], size=NARROW
+        )
+
+    def test_subscription_modal(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(
+            snap_compare, store, store.alice, tab="subscriptions", keys=["enter"], size=NARROW
+        )
+
+    def test_command_modal(self, snap_compare: Callable[..., bool], store: Any) -> None:
+        assert shows(snap_compare, store, store.alice, keys=["down", "down", "i"], size=NARROW)

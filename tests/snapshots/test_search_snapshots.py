@@ -56,6 +56,13 @@ def test_newest_customers(snap_compare: SnapCompare, store: Any) -> None:
     )
 
 
+def test_newest_customers_80x24(snap_compare: SnapCompare, store: Any) -> None:
+    # Name, badges, the whole external ID (a UUID too) and net spent fit; a long name is cut.
+    assert snap_compare(
+        snapshot_app(store.url), run_before=after(expect="Player050"), terminal_size=(80, 24)
+    )
+
+
 def test_banned_customer_selected_80x24(snap_compare: SnapCompare, store: Any) -> None:
     assert snap_compare(
         snapshot_app(store.url),

@@ -16,7 +16,7 @@ from textual.events import Resize
 from textual.widgets import Sparkline, Static
 
 from storeadmin.core.identifiers import profile_url
-from storeadmin.core.models import Ban, CustomerDetails, Platform
+from storeadmin.core.models import Ban, CustomerDetails, CustomerStats, Platform
 from storeadmin.core.text import display_safe
 from storeadmin.core.timefmt import format_local, relative
 from storeadmin.widgets.cells import badge, plain
@@ -32,9 +32,54 @@ PLATFORM_LABELS = {
 }
 
 
+FIGURE_GAP = "  "
+
+NEGATIVE_NET_NOTE = (
+    "Net below zero: payments were refunded or charged back and their fees were kept "
+    "(net = payments − fees − refunds − chargebacks)."
+)
+"""Said under the figures when Total spent (net) is negative."""
+
+
 def _figure(label: str, value: str) -> Text:
-    """``Net spent $12.00``: a dim label and a bold value."""
+    """``Total payments 3``: a dim label and a bold value."""
     return Text.assemble((f"{label} ", "dim"), (value, "bold"))
+
+
+def figure_lines(stats: CustomerStats, width: int) -> Text:
+    """The seed's figures on one line, named as the seed names them when ``width``
+    allows (else the short labels ``Net spent``, ``Payments``, ``Active subs``); when
+    neither fits, money on one line and counts on the next. Refunds and chargebacks
+    are counted when the customer has any."""
+
+    def lines(long: bool) -> tuple[Text, Text]:
+        money = Text(FIGURE_GAP).join(
+            [
+                _figure(
+                    "Total spent (net)" if long else "Net spent", stats.total_spent_net.format()
+                ),
+                _figure("MRR", stats.mrr.format()),
+            ]
+        )
+        counts = [
+            _figure("Total payments" if long else "Payments", str(stats.total_payments)),
+            _figure(
+                "Active subscriptions" if long else "Active subs",
+                str(stats.active_subscriptions),
+            ),
+        ]
+        if stats.total_refunds or stats.total_chargebacks:  # as the CLI: only when any
+            counts.append(_figure("Refunds", str(stats.total_refunds)))
+            counts.append(_figure("Chargebacks", str(stats.total_chargebacks)))
+        return money, Text(FIGURE_GAP).join(counts)
+
+    long, short = lines(long=True), lines(long=False)
+    for money, counts in (long, short):  # one line, the seed's names first
+        one_line = Text(FIGURE_GAP).join([money, counts])
+        if one_line.cell_len <= width:
+            return one_line
+    money, counts = long if max(part.cell_len for part in long) <= width else short
+    return Text("\n").join([money, counts])
 
 
 def ban_text(ban: Ban) -> Text:
@@ -69,6 +114,13 @@ class StatsHeader(Horizontal):
     StatsHeader #stats-ban.-banned {
         display: block;
     }
+    StatsHeader #stats-note {
+        display: none;
+        color: $text-muted;
+    }
+    StatsHeader #stats-note.-shown {
+        display: block;
+    }
     StatsHeader > #stats-spend {
         width: 40;
         height: auto;
@@ -88,6 +140,7 @@ class StatsHeader(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._has_spend = False
+        self._stats: CustomerStats | None = None
 
     def compose(self) -> ComposeResult:
         """Text lines on the left, the spend sparkline on the right."""
@@ -95,6 +148,7 @@ class StatsHeader(Horizontal):
             yield Static("Loading customer…", id="stats-name", markup=False)
             yield Static("", id="stats-ids", markup=False)
             yield Static("", id="stats-figures", markup=False)
+            yield Static(Text(NEGATIVE_NET_NOTE), id="stats-note", markup=False)
             yield Static("", id="stats-ban", markup=False)
         with Vertical(id="stats-spend", classes="-hidden"):
             yield Static("", id="stats-spend-label", markup=False)
@@ -123,15 +177,8 @@ class StatsHeader(Horizontal):
         )
         self.query_one("#stats-ids", Static).update(ids)
 
-        figures = Text("   ").join(
-            [
-                _figure("Net spent", stats.total_spent_net.format()),
-                _figure("MRR", stats.mrr.format()),
-                _figure("Payments", str(stats.total_payments)),
-                _figure("Active subs", str(stats.active_subscriptions)),
-            ]
-        )
-        self.query_one("#stats-figures", Static).update(figures)
+        self._stats = stats
+        self.query_one("#stats-note").set_class(stats.total_spent_net.amount < 0, "-shown")
 
         ban_line = self.query_one("#stats-ban", Static)
         ban_line.set_class(customer.ban is not None, "-banned")
@@ -139,6 +186,15 @@ class StatsHeader(Horizontal):
         self.set_class(customer.ban is not None, "-banned")
 
         self._show_spend(details)
+        self._show_figures()
+
+    def _show_figures(self) -> None:
+        """The figures laid out for the width the text column has now."""
+        if self._stats is None:
+            return
+        width = self.size.width or self.app.size.width
+        room = width - 2 - (40 if self._spend_shown() else 0)  # padding, the sparkline
+        self.query_one("#stats-figures", Static).update(figure_lines(self._stats, room))
 
     def show_error(self, message: str) -> None:
         """The header could not load: say so where the name would be."""
@@ -164,9 +220,13 @@ class StatsHeader(Horizontal):
         self._update_spend_visibility()
 
     def on_resize(self, event: Resize) -> None:
-        """Hide the sparkline when the terminal is narrow."""
+        """Hide the sparkline when the terminal is narrow; lay the figures out again."""
         self._update_spend_visibility()
+        self._show_figures()
+
+    def _spend_shown(self) -> bool:
+        width = self.size.width or self.app.size.width
+        return self._has_spend and width >= SPARKLINE_MIN_WIDTH
 
     def _update_spend_visibility(self) -> None:
-        wide = self.size.width >= SPARKLINE_MIN_WIDTH
-        self.query_one("#stats-spend").set_class(not (wide and self._has_spend), "-hidden")
+        self.query_one("#stats-spend").set_class(not self._spend_shown(), "-hidden")

@@ -8,13 +8,28 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from storeadmin.core.models import Order, SubscriptionDetails
+from storeadmin.core.models import Order, OrderStatus, SubscriptionDetails
 from storeadmin.core.service import StoreService
 from storeadmin.screens.modals.detail import DetailModal, facts_grid
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import money, status_cell, text_or_dash, when
 from storeadmin.widgets.paged_table import PagedTable, Row
 from storeadmin.widgets.tab_base import first_page_only
+
+PAID_NOTE = (
+    "Payments made counts every payment taken; Total paid is what the store kept after "
+    "fees, refunds and chargebacks (a charged-back payment counts as made, and paid nothing)."
+)
+"""Said when the two figures disagree: a refund or chargeback among the payments."""
+
+
+def paid_figures_disagree(details: SubscriptionDetails) -> bool:
+    """True when Total paid does not add up from Payments made at the subscription's
+    amount: some payment was refunded or charged back."""
+    undone = (OrderStatus.REFUNDED, OrderStatus.CHARGEBACK)
+    if any(order.status in undone for order in details.recent_orders):
+        return True
+    return details.payments_made > 0 and details.total_paid.amount <= 0
 
 
 def order_row(order: Order) -> Row:
@@ -41,6 +56,7 @@ class SubscriptionModal(DetailModal):
     def compose_body(self) -> ComposeResult:
         """Facts and the recent orders table."""
         yield Static("", id="subscription-facts", markup=False)
+        yield Static("", id="subscription-paid-note", markup=False)
         yield Static("Recent orders", classes="dialog-section", markup=False)
         yield PagedTable(id="subscription-orders")
         yield Static("", id="subscription-orders-note", markup=False)
@@ -77,6 +93,8 @@ class SubscriptionModal(DetailModal):
                 ("Cancel reason", text_or_dash(sub.cancel_reason, max_length=60)),
             )
         )
+        note = PAID_NOTE if paid_figures_disagree(details) else ""
+        self.query_one("#subscription-paid-note", Static).update(Text(note, style="dim"))
         page = first_page_only(details.recent_orders)
         table = self.query_one(PagedTable)
         table.show_first_page([order_row(order) for order in page.items], has_more=False)
