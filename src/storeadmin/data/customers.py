@@ -1,5 +1,6 @@
-"""Customers: loading one (written once), their search row and details, and the
-writes on them — edit (version-checked), ban and unban (compare-and-set).
+"""Customers: their search, details and search row, and the writes on them — edit
+(version-checked), ban and unban (compare-and-set). Loading and mapping a customer row
+is ``data.customer_rows`` (re-exported here for the other modules).
 
 Each write is one transaction holding the change and its audit row; a refusal or a
 no-op writes nothing.
@@ -11,13 +12,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, or_, select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import identifiers, validation
-from storeadmin.core.errors import AlreadyDone, Conflict, Invalid, NotFound
+from storeadmin.core.errors import AlreadyDone, Conflict, Invalid
 from storeadmin.core.models import (
-    Ban,
     Customer,
     CustomerDetails,
     CustomerSummary,
@@ -31,119 +31,22 @@ from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.checks import NO_SYNC as _NO_SYNC
 from storeadmin.data.checks import checked, require_future, rowcount
+from storeadmin.data.customer_rows import CUSTOMERS as CUSTOMERS
+from storeadmin.data.customer_rows import ban_from_row as ban_from_row
+from storeadmin.data.customer_rows import ban_in_force as ban_in_force
+from storeadmin.data.customer_rows import customer_from_row as customer_from_row
+from storeadmin.data.customer_rows import load_customer as load_customer
+from storeadmin.data.customer_rows import require_customer as require_customer
+from storeadmin.data.customer_rows import stale_conflict as stale_conflict
 from storeadmin.data.ids import sql_id, sql_version
 from storeadmin.data.paging import clamp_limit
-from storeadmin.data.schema import AuditRow, CustomerRow
+from storeadmin.data.schema import CustomerRow
 from storeadmin.data.search import MetadataKeys, summaries
 from storeadmin.data.search import search_customers as run_search
 from storeadmin.data.stats import customer_stats, spend_by_month
 
-CUSTOMERS = CustomerRow.__table__
-"""The customers table, for Core selects that always read the current row."""
-
-
-# ------------------------------------------------------------------ rows
-
-
-def ban_from_row(row: Any, now: datetime) -> Ban | None:
-    """The ban in force on a customer row, or None (no ban, or its end has passed)."""
-    if row.ban_reason is None or row.banned_at is None:
-        return None
-    ban = Ban(
-        reason=row.ban_reason,
-        banned_at=row.banned_at,
-        banned_by=row.banned_by or "",
-        expires_at=row.ban_expires_at,
-    )
-    return ban if ban.is_active(now) else None
-
-
-def customer_from_row(row: Any, now: datetime) -> Customer:
-    """A Customer from a ``customers`` row."""
-    return Customer(
-        id=str(row.id),
-        username=row.username,
-        platform=Platform(row.platform),
-        external_id=row.external_id,
-        first_seen=row.first_seen,
-        version=str(row.version),
-        ban=ban_from_row(row, now),
-        updated_at=row.updated_at,
-        updated_by=row.updated_by,
-    )
-
-
-def load_customer(
-    session: Session, customer_id: int, *, lock: bool = False, share: bool = False
-) -> Row[Any]:
-    """The current ``customers`` row (Core, never a cached ORM object) or NotFound.
-
-    ``lock`` (FOR UPDATE) or ``share`` (FOR SHARE: others may read-lock, nobody may
-    change it) hold the row on PostgreSQL until the transaction ends, so what was read
-    stays true; SQLite's BEGIN IMMEDIATE already holds the whole database.
-    """
-    query = select(CUSTOMERS).where(CUSTOMERS.c.id == customer_id)
-    if lock or share:
-        query = query.with_for_update(read=not lock)
-    row = session.execute(query).one_or_none()
-    if row is None:
-        raise NotFound(f"no customer with ID {customer_id}")
-    return row
-
-
-def require_customer(session: Session, customer_id: int) -> None:
-    """NotFound unless the customer exists (reads only its key)."""
-    found = session.execute(
-        select(CUSTOMERS.c.id).where(CUSTOMERS.c.id == customer_id)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"no customer with ID {customer_id}")
-
-
-def ban_in_force(now: datetime) -> ColumnElement[bool]:
-    """SQL condition: the customer row has a ban whose end has not passed."""
-    return and_(
-        CustomerRow.ban_reason.is_not(None),
-        or_(CustomerRow.ban_expires_at.is_(None), CustomerRow.ban_expires_at > now),
-    )
-
-
 EDIT_ACTIONS = ("customer.edit",)
 """The audit actions of what the edit dialog changes (named in its conflicts)."""
-
-
-def stale_conflict(
-    row: Row[Any], session: Session | None = None, actions: tuple[str, ...] = ()
-) -> Conflict:
-    """The Conflict for an edit made against an old version: it names who and when.
-
-    Edits, bans and metadata saves share the customer's version. With ``session`` and
-    the audit ``actions`` of what was being edited (``customer.edit``,
-    ``metadata.replace``), it names the last admin who changed *that*, not whoever
-    touched the customer last (alice's own ban made her stale edit say "changed by
-    alice"). Without such an entry, the customer's last writer is named.
-    """
-    by = row.updated_by
-    at = row.updated_at
-    if session is not None and actions:
-        found = session.execute(
-            select(AuditRow.actor, AuditRow.at)
-            .where(AuditRow.customer_id == row.id, AuditRow.action.in_(actions))
-            .order_by(AuditRow.id.desc())
-            .limit(1)
-        ).first()
-        if found is not None and found.actor != by:
-            # Someone else touched the customer since: name the editor of *that*, with
-            # the database's time of their entry. When they are the customer's last
-            # writer too, the row's own time of that change is kept.
-            by, at = found.actor, found.at
-    if by and at is not None:
-        message = f"changed by {by} at {at:%Y-%m-%d %H:%M} UTC — reload"
-    elif by:
-        message = f"changed by {by} — reload"
-    else:
-        message = "changed by someone else — reload"
-    return Conflict(message, changed_by=by, changed_at=at)
 
 
 def _platform(value: Platform | str) -> Platform:

@@ -35,7 +35,7 @@ from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.catalog import load_product, load_servers, server_keys
 from storeadmin.data.checks import checked, require_future, rowcount
-from storeadmin.data.customers import customer_from_row, load_customer, require_customer
+from storeadmin.data.customer_rows import customer_from_row, load_customer, require_customer
 from storeadmin.data.ids import sql_id
 from storeadmin.data.item_rows import (
     ITEM_COLUMNS,

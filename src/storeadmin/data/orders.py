@@ -30,7 +30,7 @@ from storeadmin.core.models import (
 from storeadmin.core.money import Money
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data.base import ServiceBase
-from storeadmin.data.customers import require_customer
+from storeadmin.data.customer_rows import require_customer
 from storeadmin.data.ids import out_id, sql_id
 from storeadmin.data.paging import clamp_limit, newest_first_page
 from storeadmin.data.rowmap import picker

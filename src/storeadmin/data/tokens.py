@@ -22,7 +22,7 @@ from storeadmin.core.models import CreatedToken, CustomerToken
 from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.checks import checked, require_future, rowcount
-from storeadmin.data.customers import load_customer, require_customer
+from storeadmin.data.customer_rows import load_customer, require_customer
 from storeadmin.data.ids import sql_id
 from storeadmin.data.schema import TokenRow
 
