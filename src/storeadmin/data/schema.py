@@ -32,6 +32,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storeadmin.core.search_text import search_key
 from storeadmin.data.dialect import is_sqlite
+from storeadmin.data.prepared import read_utc
 
 OPEN_ATTEMPT = "executed_at IS NULL AND unqueued_at IS NULL"
 """An attempt a game server should still run (a partial index's predicate)."""
@@ -78,6 +79,14 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """SQLite: the stored naive UTC text parsed straight into an aware datetime, in
+        one call (``data.prepared.read_utc``; a page of 100 orders holds 200 of them, and
+        parse-then-``replace`` cost ~1 µs each). Elsewhere ``process_result_value``."""
+        if is_sqlite(dialect):
+            return read_utc(dialect)
+        return super().result_processor(dialect, coltype)
 
 
 class Base(DeclarativeBase):
