@@ -46,6 +46,7 @@ from storeadmin.screens.modals.server_modals import ServerTokenModal
 from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.screens.startup import ConnectErrorScreen
+from storeadmin.widgets.metadata_row import MetadataRow
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.search_results import SearchInput, SearchResults
 
@@ -78,6 +79,7 @@ NODES: dict[str, type[DOMNode]] = {
     )
 }
 NODES["App"] = StoreAdminApp
+NODES["MetadataRow"] = MetadataRow
 
 ALL_TABLES = (
     APP_KEYS,

@@ -6,6 +6,11 @@ form posts :class:`MetadataForm.Submitted`. The form checks the rows first with 
 store's own rules (``validate_metadata``), so bad rows are flagged before any round
 trip; :meth:`MetadataForm.show_errors` flags the rows the store refused. Row indexes
 are positions in the submitted list, which includes empty rows so they line up.
+
+The form keeps every field in a list and shows :data:`PAGE_ROWS` of them at a time in
+the same row widgets (a page turns when the cursor moves past its edge): 200 fields,
+or 2,000 planted before the limit, cost one page of widgets, so the tab opens and
+keys answer as fast as with ten.
 """
 
 from __future__ import annotations
@@ -21,121 +26,27 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import AwaitMount
 from textual.widgets import Button, Input, Static
 
 from storeadmin.core.errors import InvalidRows
 from storeadmin.core.models import MetadataField
 from storeadmin.core.text import display_safe
-from storeadmin.core.validation import validate_metadata
+from storeadmin.core.validation import MAX_METADATA_FIELDS, validate_metadata
 from storeadmin.widgets.host import host
+from storeadmin.widgets.metadata_row import Column, MetadataRow, field_at_fault
+
+__all__ = ["PAGE_ROWS", "MetadataForm", "MetadataRow", "merge_edits"]
+
+PAGE_ROWS = 40
+"""Rows shown at once: more than a 120x40 terminal shows, few enough to open at once."""
+
+BLANK = MetadataField("", "")
 
 
 def _significant(fields: Sequence[MetadataField]) -> tuple[tuple[str, str], ...]:
     """The rows that mean something (a fully blank row is "no field")."""
     return tuple((f.key, f.value) for f in fields if f.key.strip() or f.value.strip())
-
-
-class MetadataRow(Vertical):
-    """One key/value pair and the line that says what is wrong with it.
-
-    Stored text with control characters (planted before input was checked) is shown
-    with visible symbols, never raw: an untouched row still submits the stored text,
-    which the store's rules then refuse, so it is fixed or cleared, never silently
-    rewritten.
-    """
-
-    DEFAULT_CSS = """
-    MetadataRow {
-        height: auto;
-    }
-    MetadataRow > Horizontal {
-        height: 1;
-    }
-    MetadataRow .row-number {
-        width: 4;
-        color: $text-muted;
-    }
-    MetadataRow .metadata-key {
-        width: 28;
-        margin-right: 1;
-    }
-    MetadataRow .metadata-value {
-        width: 1fr;
-    }
-    MetadataRow .row-problem {
-        display: none;
-        padding-left: 4;
-        color: $text-error;
-    }
-    MetadataRow.-invalid .row-problem {
-        display: block;
-    }
-    MetadataRow.-invalid Input {
-        background-tint: $error 25%;
-    }
-    MetadataRow .row-note {
-        padding-left: 4;
-        color: $text-warning;
-    }
-    """
-
-    def __init__(self, key: str = "", value: str = "", *, number: int, focus: bool = False) -> None:
-        super().__init__()
-        self._number = number
-        """1-based position, what error messages refer to (rows are only ever appended)."""
-        self._stored = (key, value)
-        self._shown = (display_safe(key), display_safe(value))
-        self._focus = focus
-
-    def compose(self) -> ComposeResult:
-        """Number, key, value; a note if the stored text had hidden characters; problems."""
-        key, value = self._shown
-        with Horizontal():
-            yield Static(f"{self._number:>3}", classes="row-number", markup=False)
-            # No select-on-focus: after a refused save the cursor lands in the field,
-            # and typing must fix it, not replace it whole.
-            yield Input(
-                key, placeholder="key", compact=True, classes="metadata-key", select_on_focus=False
-            )
-            yield Input(
-                value,
-                placeholder="value",
-                compact=True,
-                classes="metadata-value",
-                select_on_focus=False,
-            )
-        if self._shown != self._stored:
-            yield Static(
-                "control characters shown as symbols: edit or clear this row to save",
-                classes="row-note",
-                markup=False,
-            )
-        yield Static("", classes="row-problem", markup=False)
-
-    def on_mount(self) -> None:
-        """A row added by the admin takes the cursor."""
-        if self._focus:
-            self.query_one(".metadata-key", Input).focus()
-            self.scroll_visible()
-
-    @property
-    def field(self) -> MetadataField:
-        """The pair as typed (not trimmed: the store's rules decide); untouched text as stored."""
-        if not self.is_mounted or not self.children:
-            return MetadataField(*self._stored)
-        key = self.query_one(".metadata-key", Input).value
-        value = self.query_one(".metadata-value", Input).value
-        return MetadataField(
-            self._stored[0] if key == self._shown[0] else key,
-            self._stored[1] if value == self._shown[1] else value,
-        )
-
-    def show_problem(self, problem: str | None) -> None:
-        """Flag the row with ``problem``, or clear it."""
-        self.set_class(problem is not None, "-invalid")
-        self.query_one(".row-problem", Static).update(
-            Text(display_safe(problem or "", max_length=200))
-        )
 
 
 class MetadataForm(Vertical):
@@ -173,6 +84,11 @@ class MetadataForm(Vertical):
     }
     MetadataForm > #metadata-rows {
         height: 1fr;
+    }
+    MetadataForm > #metadata-page, MetadataForm > #metadata-over-limit {
+        height: auto;
+        padding: 0 1;
+        color: $text-warning;
     }
     MetadataForm > #metadata-hint {
         padding: 0 1;
@@ -215,17 +131,25 @@ class MetadataForm(Vertical):
         """The fields as last loaded (what ``dirty`` compares against)."""
         self.version = version
         """The customer version the fields were read at (the save's guard)."""
+        self._all: list[MetadataField] = [BLANK]
+        """Every row, as typed when last synced from the row widgets (see ``fields``)."""
+        self._problems: dict[int, str] = {}
+        self._start = 0
+        """Index of the first field shown."""
         self._rows: list[MetadataRow] = []
+        """The row widgets of the page shown, in order."""
 
     def compose(self) -> ComposeResult:
-        """Toolbar, problem line, column header, rows, hint."""
+        """Toolbar, problem line, column header, rows, page line, hint."""
         with Horizontal(id="metadata-toolbar"):
             yield Button("Add field (ctrl+n)", id="metadata-add", compact=True)
             yield Button("Update (ctrl+s)", id="metadata-update", variant="primary", compact=True)
             yield Static("● unsaved changes", id="metadata-dirty", markup=False)
         yield Static("", id="metadata-problem", markup=False)
+        yield Static("", id="metadata-over-limit", markup=False)
         yield Static("Key                          Value", id="metadata-header", markup=False)
         yield VerticalScroll(id="metadata-rows")
+        yield Static("", id="metadata-page", markup=False)
         yield Static(
             "Clear a row's key and value to remove it on Update.",
             id="metadata-hint",
@@ -241,7 +165,8 @@ class MetadataForm(Vertical):
     @property
     def fields(self) -> tuple[MetadataField, ...]:
         """Every row as typed, blank rows included."""
-        return tuple(row.field for row in self._rows)
+        self._sync()
+        return tuple(self._all)
 
     def load(self, fields: Sequence[MetadataField], version: str, *, focus: bool = False) -> None:
         """Replace the rows with ``fields`` read at ``version``; nothing is dirty after.
@@ -250,14 +175,10 @@ class MetadataForm(Vertical):
         """
         self.loaded_fields = tuple(fields)
         self.version = version
-        container = self.query_one("#metadata-rows", VerticalScroll)
-        container.remove_children()
-        rows = [
-            MetadataRow(f.key, f.value, number=index + 1, focus=focus and index == 0)
-            for index, f in enumerate(fields)
-        ] or [MetadataRow(number=1, focus=focus)]
-        self._rows = rows
-        container.mount_all(rows)
+        self._all = list(fields) or [BLANK]
+        self._problems = {}
+        self._show_page(0, focus=(0, "key") if focus else None)
+        self._show_over_limit()
         self.show_problem("")
         self.set_saving(False)
         self.dirty = False
@@ -267,13 +188,8 @@ class MetadataForm(Vertical):
         on top (:func:`merge_edits`); the form stays dirty while they differ."""
         merged = merge_edits(self.loaded_fields, self.fields, fields)
         self.load(fields, version)
-        container = self.query_one("#metadata-rows", VerticalScroll)
-        container.remove_children()
-        rows = [
-            MetadataRow(f.key, f.value, number=index + 1) for index, f in enumerate(merged)
-        ] or [MetadataRow(number=1)]
-        self._rows = rows
-        container.mount_all(rows)
+        self._all = list(merged) or [BLANK]
+        self._show_page(0)
         self.dirty = _significant(self.fields) != _significant(self.loaded_fields)
         if self.dirty:
             self.show_problem(
@@ -283,9 +199,11 @@ class MetadataForm(Vertical):
 
     def show_errors(self, rows: Mapping[int, str]) -> None:
         """Flag the rows the store (or the local check) refused; clear the others."""
-        for index, row in enumerate(self._rows):
-            row.show_problem(rows.get(index))
+        self._sync()
+        self._problems = {index: problem for index, problem in rows.items() if index >= 0}
         if not rows:
+            for row in self._rows:
+                row.show_problem(None)
             self.show_problem("")
             return
         first = min(rows)
@@ -294,14 +212,105 @@ class MetadataForm(Vertical):
         if count > 1:
             summary = f"{count} rows need fixing; {summary}"
         self.show_problem(f"Not saved: {summary}")
-        if first < len(self._rows):
-            row = self._rows[first]
-            row.query_one(_field_at_fault(row.field, rows[first]), Input).focus()
-            row.scroll_visible()
+        if first < len(self._all):
+            column = field_at_fault(self._all[first], rows[first])
+            self._show_page(self._page_of(first), focus=(first, column))
+        else:
+            self._show_page(self._start)
 
     def set_saving(self, saving: bool) -> None:
         """Disable Update while the screen's write runs."""
         self.query_one("#metadata-update", Button).disabled = saving
+
+    # ------------------------------------------------------------ pages
+
+    def _page_of(self, index: int) -> int:
+        """The first index of the page holding ``index``."""
+        return index - index % PAGE_ROWS
+
+    def _sync(self) -> None:
+        """Copy what is typed in the rows shown into the list of every field."""
+        for row in self._rows:
+            if row.index < len(self._all):
+                self._all[row.index] = row.field
+
+    def _show_page(
+        self, start: int, *, focus: tuple[int, Column] | None = None
+    ) -> AwaitMount | None:
+        """Show the page from ``start`` in the row widgets (re-bound, added or removed);
+        ``focus`` puts the cursor in that row's field once it is there. Returns the
+        mounting of added rows, if any (awaitable). What the rows shown held must have
+        been synced (``_sync``) before: they are overwritten."""
+        self._start = start = max(0, min(start, self._page_of(len(self._all) - 1)))
+        wanted = range(start, min(start + PAGE_ROWS, len(self._all)))
+        container = self.query_one("#metadata-rows", VerticalScroll)
+        reused = self._rows[: len(wanted)]
+        for row, index in zip(reused, wanted, strict=False):
+            row.show(index, self._all[index], self._problems.get(index))
+        extra = self._rows[len(wanted) :]
+        if extra:
+            container.remove_children(extra)
+        added = [
+            MetadataRow(
+                self._all[index].key,
+                self._all[index].value,
+                number=index + 1,
+                problem=self._problems.get(index),
+                focus=focus == (index, "key"),  # on mount, before the mount is awaited
+            )
+            for index in wanted[len(reused) :]
+        ]
+        self._rows = [*reused, *added]
+        mounting = container.mount_all(added) if added else None
+        if focus is not None:
+            index, column = focus
+            row = self._rows[index - start]
+            if row.is_mounted:
+                self._focus_field(row, column)
+            elif column != "key":
+                self.call_after_refresh(self._focus_field, row, column)
+        self._show_page_line()
+        return mounting
+
+    def _focus_field(self, row: MetadataRow, column: Column) -> None:
+        if row.is_attached:
+            row.input(column).focus()
+            row.scroll_visible()
+
+    def _show_page_line(self) -> None:
+        line = self.query_one("#metadata-page", Static)
+        total = len(self._all)
+        line.display = total > PAGE_ROWS
+        if total > PAGE_ROWS:
+            end = min(self._start + PAGE_ROWS, total)
+            line.update(
+                f"Rows {self._start + 1:,}–{end:,} of {total:,}: Up / Down and PgUp / PgDn"
+                " in a row turn the page."
+            )
+
+    def _show_over_limit(self) -> None:
+        line = self.query_one("#metadata-over-limit", Static)
+        count = len(_significant(self.loaded_fields))
+        line.display = count > MAX_METADATA_FIELDS
+        if count > MAX_METADATA_FIELDS:
+            line.update(
+                f"This customer holds {count:,} fields, over the store's limit of"
+                f" {MAX_METADATA_FIELDS}: an Update may remove fields but not add any."
+            )
+
+    def _move_to(self, index: int, column: Column) -> None:
+        """Put the cursor in ``column`` of row ``index`` (clamped), turning the page."""
+        index = max(0, min(index, len(self._all) - 1))
+        if self._page_of(index) != self._start:
+            self._sync()
+            self._show_page(self._page_of(index), focus=(index, column))
+            return
+        self._focus_field(self._rows[index - self._start], column)
+
+    @on(MetadataRow.Move)
+    def _row_move(self, event: MetadataRow.Move) -> None:
+        event.stop()
+        self._move_to(event.row.index + event.rows, event.column)
 
     # ------------------------------------------------------------ editing
 
@@ -320,33 +329,46 @@ class MetadataForm(Vertical):
         event.stop()
         row = next((r for r in event.input.ancestors if isinstance(r, MetadataRow)), None)
         if row is not None and row.has_class("-invalid"):
+            self._problems.pop(row.index, None)
             row.show_problem(None)
         self.dirty = _significant(self.fields) != _significant(self.loaded_fields)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        """Enter in a value moves to the next row's key (Update is explicit)."""
+        """Enter in a key moves to its value, in a value to the next row's key (Update is
+        explicit)."""
         event.stop()
-        inputs = list(self.query(Input))
-        position = inputs.index(event.input) if event.input in inputs else -1
-        if 0 <= position < len(inputs) - 1:
-            inputs[position + 1].focus()
+        row = next((r for r in event.input.ancestors if isinstance(r, MetadataRow)), None)
+        if row is None:
+            return
+        if row.column_of(event.input) == "key":
+            row.input("value").focus()
+        elif row.index + 1 < len(self._all):
+            self._move_to(row.index + 1, "key")
 
     @on(Button.Pressed, "#metadata-add")
-    def _add_pressed(self, event: Button.Pressed) -> None:
+    async def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_add_field()
+        mounting = self.action_add_field()
+        if mounting is not None:
+            await mounting
 
     @on(Button.Pressed, "#metadata-update")
     def _update_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_submit()
 
-    def action_add_field(self) -> None:
-        """Add an empty row at the end and put the cursor in its key."""
-        row = MetadataRow(number=len(self._rows) + 1, focus=True)
-        self._rows.append(row)
-        self.query_one("#metadata-rows", VerticalScroll).mount(row)
+    def action_add_field(self) -> AwaitMount | None:
+        """Add an empty row at the end and put the cursor in its key.
+
+        The row takes the cursor as it mounts, and the key binding awaits the mount:
+        keys typed right after ctrl+n (a burst, a paste) land in the new row, and a
+        Tab among them is not undone by a focus made later.
+        """
+        self._sync()
+        self._all.append(BLANK)
+        index = len(self._all) - 1
+        return self._show_page(self._page_of(index), focus=(index, "key"))
 
     def action_submit(self) -> None:
         """Check the rows locally; post Submitted when they pass, else flag them."""
@@ -360,14 +382,6 @@ class MetadataForm(Vertical):
             return
         self.show_errors({})
         self.post_message(self.Submitted(self, fields, self.version))
-
-
-def _field_at_fault(field: MetadataField, problem: str) -> str:
-    """The selector of the Input a refusal is about: the key, unless the key is there
-    and the problem is not about it (a bad DiscordID, an over-long value)."""
-    if field.key.strip() and "key" not in problem.lower():
-        return ".metadata-value"
-    return ".metadata-key"
 
 
 def merge_edits(
