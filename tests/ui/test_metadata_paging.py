@@ -20,7 +20,6 @@ from storeadmin.widgets.metadata_form import PAGE_ROWS, MetadataForm, MetadataRo
 from support import factories
 from support.ui import build_ui_store, make_app, screen_text, wait_ready
 
-
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
