@@ -9,7 +9,8 @@ For each input (drawn from the store's own rows with a seeded ``random.Random``)
   reads)`` is the header and the five tab reads called one by one (what the screen
   does today: ``get_customer``, ``list_inventory``, ``list_orders``,
   ``list_subscriptions``, ``get_metadata``, ``list_audit``); ``open (open_customer)``
-  is the one-read overview, when the service has it;
+  is the one-read overview, when the service has it (and ``open whale``: the same for
+  the 20,000-order customer, a fifth as many times);
 * **exact**: ``search_customers`` with a customer's SteamID64 or Minecraft UUID;
 * **page**: one 100-row next page of the whale's orders at a random depth.
 
@@ -233,6 +234,10 @@ def run_open_bench(
         if opener is not None:
             kinds.append(
                 ("open (open_customer)", [lambda c=c: opener(c, limit=PAGE) for c in customers])
+            )
+            whale = str(WHALE_ID)
+            kinds.append(
+                ("open whale (open_customer)", [lambda: opener(whale, limit=PAGE)] * (count // 5))
             )
         kinds.append(("exact-ID search", [lambda t=t: service.search_customers(t) for t in exact]))
         cursors = _page_cursors(service, str(WHALE_ID), count, rng)
