@@ -4,9 +4,7 @@ snapshots of everything an admin action can write."""
 
 from __future__ import annotations
 
-import gc
 import os
-import shlex
 import socket
 import subprocess
 import threading
@@ -24,8 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from storeadmin.data.schema import Base
+from support.postgres import NoPostgres, pg_url, start_throwaway
 
-PG_URL = os.environ.get("STOREADMIN_TEST_PG_URL", "")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 TABLES = (
@@ -113,7 +111,7 @@ def pg_admin_engine() -> Engine:
     No pool: a restart in one test must not leave it a dead connection to trip over.
     """
     return create_engine(
-        make_url(PG_URL).set(drivername="postgresql+psycopg"),
+        make_url(pg_url()).set(drivername="postgresql+psycopg"),
         isolation_level="AUTOCOMMIT",
         poolclass=NullPool,
     )
@@ -192,36 +190,26 @@ class PgServerControl:
         )
 
 
-def forget_dead_connections() -> None:
-    """Empty the pools of every engine in this process that points at the test server.
+@contextmanager
+def own_pg_server() -> Iterator[tuple[str, PgServerControl]]:
+    """A throwaway PostgreSQL server of this test alone, and how to restart it.
 
-    Call it after a restart, once the engines under test have shown they recover on
-    their own (pre-ping): the shared fixtures' admin engines do not ping, and would
-    fail their teardown on a connection the restart killed.
+    A test that restarts its server must not restart the one every other test (and,
+    under xdist, every other worker) is using. Skipped without PostgreSQL binaries
+    locally; an error in CI, where ``.ci/run`` installs them.
     """
-    server = make_url(PG_URL)
-    for obj in gc.get_objects():
-        if (
-            isinstance(obj, Engine)
-            and obj.url.get_backend_name() == "postgresql"
-            and (obj.url.host, obj.url.port) == (server.host, server.port)
-        ):
-            obj.pool.dispose()
-
-
-def pg_server_control() -> PgServerControl:
-    """The server control from the environment; skipped locally, an error in CI."""
-    pgbin = os.environ.get("STOREADMIN_TEST_PGBIN", "")
-    pgdata = os.environ.get("STOREADMIN_TEST_PGDATA", "")
-    if not (PG_URL and pgbin and pgdata):
+    try:
+        server = start_throwaway()
+    except NoPostgres as reason:
         if IN_CI:
-            pytest.fail(
-                "CI=true but STOREADMIN_TEST_PGBIN / STOREADMIN_TEST_PGDATA are not set: "
-                "the PostgreSQL restart test must run in CI"
-            )
-        pytest.skip("set STOREADMIN_TEST_PGBIN and STOREADMIN_TEST_PGDATA to restart PostgreSQL")
-    runas = tuple(shlex.split(os.environ.get("STOREADMIN_TEST_PG_RUNAS", "")))
-    return PgServerControl(Path(pgbin), Path(pgdata), runas)
+            pytest.fail(f"CI=true but no throwaway PostgreSQL could start: {reason}")
+        pytest.skip(f"no throwaway PostgreSQL: {reason}")
+    try:
+        url = make_url(server.url).set(drivername="postgresql+psycopg")
+        control = PgServerControl(server.pgbin, server.root / "data", server.runas)
+        yield url.render_as_string(hide_password=False), control
+    finally:
+        server.stop()
 
 
 @contextmanager
@@ -233,7 +221,7 @@ def fresh_pg_store(template: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
         try:
-            url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name)
+            url = make_url(pg_url()).set(drivername="postgresql+psycopg", database=name)
             yield url.render_as_string(hide_password=False)
         finally:
             with admin.connect() as connection:

@@ -1,6 +1,7 @@
-"""Faults against a real PostgreSQL (the CI server) and against endpoints that are not
-one: a backend killed mid-transaction, a restart while idle, a server that is down, an
-endpoint that accepts TCP and never answers, and a row locked by another session."""
+"""Faults against a real PostgreSQL (the test server) and against endpoints that are not
+one: a backend killed mid-transaction, a restart while idle (of a server of the test's
+own), a server that is down, an endpoint that accepts TCP and never answers, and a row
+locked by another session."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ import psycopg
 import pytest
 from fault_tools import (
     closed_port,
-    forget_dead_connections,
     fresh_pg_store,
+    own_pg_server,
     pg_admin_engine,
     pg_backends,
     pg_database_name,
-    pg_server_control,
     pg_terminate,
     row_count,
     snapshot,
@@ -201,21 +201,28 @@ def test_row_locked_by_another_session_times_out_with_a_notice(pg_store: PgStore
         service.close()
 
 
-@pytest.mark.postgres
-def test_server_restarted_while_idle_next_action_just_works(pg_store: PgStore) -> None:
-    """pg_ctl restart under an open pool: pre-ping swaps the dead connection silently."""
-    control = pg_server_control()
-    service = open_sql_store(pg_store.url, actor="alice")
-    try:
-        assert service.get_customer(pg_store.customer).customer.username == "Alice"
-        control.restart()
-        assert service.get_customer(pg_store.customer).customer.username == "Alice"
-        assert service.revoke_item(pg_store.item, reason="after restart").state is (
-            ItemState.REVOKED
-        )
-    finally:
-        service.close()
-        forget_dead_connections()
+def test_server_restarted_while_idle_next_action_just_works() -> None:
+    """pg_ctl restart under an open pool: pre-ping swaps the dead connection silently.
+
+    On a server of its own: restarting the shared one would break the other tests."""
+    with own_pg_server() as (url, control):
+        setup = open_sql_store(url, actor="setup")
+        try:
+            engine = setup.engine
+            servers = [factories.game_server(engine, f"Rust #{n}") for n in (1, 2)]
+            product = factories.product(engine, server_ids=servers)
+            customer = factories.customer(engine)
+            item = factories.item(engine, customer, product, server_ids=servers)
+        finally:
+            setup.close()
+        service = open_sql_store(url, actor="alice")
+        try:
+            assert service.get_customer(customer).customer.username == "Alice"
+            control.restart()
+            assert service.get_customer(customer).customer.username == "Alice"
+            assert service.revoke_item(item, reason="after restart").state is ItemState.REVOKED
+        finally:
+            service.close()
 
 
 # ---------------------------------------------------------------- no server at all

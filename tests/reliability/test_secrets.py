@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fault_tools import PG_URL, closed_port, fresh_pg_store
+from fault_tools import closed_port, fresh_pg_store
 from pty_runner import run_on_terminal
 from sqlalchemy.engine import make_url
 
@@ -25,6 +25,7 @@ from storeadmin.cli import main
 from storeadmin.config import ConfigError, Settings, read_config_file
 from storeadmin.data import open_sql_store
 from support import factories
+from support.postgres import pg_url
 
 PASSWORD = "S3cretPw"
 
@@ -131,9 +132,9 @@ def test_cli_server_error_is_one_line_without_the_password(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A real server answering with an error (no such database) through the CLI."""
-    if not PG_URL:
-        pytest.skip("no PostgreSQL: set STOREADMIN_TEST_PG_URL")
-    url = make_url(_with_password(PG_URL)).set(database="storeadmin_no_such_db")
+    if not pg_url():
+        pytest.skip("no PostgreSQL: set STOREADMIN_TEST_pg_url()")
+    url = make_url(_with_password(pg_url())).set(database="storeadmin_no_such_db")
     code = main(["customers", "search", "a", "--db", url.render_as_string(hide_password=False)])
     captured = capsys.readouterr()
     assert code == 4

@@ -20,7 +20,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from fault_tools import PG_URL, fresh_pg_store, pg_admin_engine
+from fault_tools import fresh_pg_store, pg_admin_engine
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -46,6 +46,7 @@ from storeadmin.data.schema import (
     TokenRow,
 )
 from support import factories
+from support.postgres import pg_url
 
 SQLITE_EXAMPLES = 200
 PG_EXAMPLES = 25
@@ -446,7 +447,7 @@ def test_store_state_machine_on_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_store_state_machine_on_postgresql(pg_template: str) -> None:
-    assert PG_URL
+    assert pg_url()
     with fresh_pg_store(pg_template) as seeded_url:
         setup = open_sql_store(seeded_url, actor="setup")
         try:

@@ -117,13 +117,8 @@ class ThrowawayPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def environment(self) -> dict[str, str]:
-        """The variables the tests read (the same ones ``.ci/run`` exports)."""
-        return {
-            URL_ENV: self.url,
-            "STOREADMIN_TEST_PGBIN": str(self.pgbin),
-            "STOREADMIN_TEST_PGDATA": str(self.root / "data"),
-            "STOREADMIN_TEST_PG_RUNAS": shlex.join(self.runas),
-        }
+        """The variable the tests read (the one ``.ci/run`` exports)."""
+        return {URL_ENV: self.url}
 
     def describe(self) -> str:
         who = f" as {self.runas[2]}" if self.runas else ""
