@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,34 +11,20 @@ from textual.widgets import Static
 
 from storeadmin.core.models import AuditEntry, Feature, Page
 from storeadmin.core.service import StoreService
+from storeadmin.widgets.audit_words import change_summary, describe
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import text_or_dash, when
 from storeadmin.widgets.host import features, store_kind
 from storeadmin.widgets.tab_base import PAGE_SIZE, Fetch, PagedTab
 
 SUMMARY_LENGTH = 70
-"""Longest before→after summary shown in a cell."""
+"""Longest description of a change shown in a cell."""
 
-
-def _short(value: object, limit: int = 24) -> str:
-    """A compact form of one audited value."""
-    text = "∅" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def change_summary(before: Mapping[str, object] | None, after: Mapping[str, object] | None) -> str:
-    """``name: Bob → Rob; ban: ∅ → cheating``: the fields that changed, in key order."""
-    before, after = before or {}, after or {}
-    parts = [
-        f"{key}: {_short(before.get(key))} → {_short(after.get(key))}"
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    ]
-    return "; ".join(parts)
+__all__ = ["HistoryTab", "change_summary"]
 
 
 class HistoryTab(PagedTab[AuditEntry]):
-    """When, who, action, target, reason and what changed."""
+    """When, who, action, target, reason and what changed, in words."""
 
     GROUP: ClassVar[str] = "history"
     NOUN: ClassVar[str] = "entries"
@@ -86,5 +72,5 @@ class HistoryTab(PagedTab[AuditEntry]):
             plain(item.action, max_length=24),
             plain(f"{item.target_type} {item.target_id}", max_length=30),
             text_or_dash(item.reason, max_length=40),
-            plain(change_summary(item.before, item.after), max_length=SUMMARY_LENGTH),
+            plain(describe(item), max_length=SUMMARY_LENGTH),
         )
