@@ -133,7 +133,7 @@ def test_cli_server_error_is_one_line_without_the_password(
 ) -> None:
     """A real server answering with an error (no such database) through the CLI."""
     if not pg_url():
-        pytest.skip("no PostgreSQL: set STOREADMIN_TEST_pg_url()")
+        pytest.skip("no PostgreSQL: set STOREADMIN_TEST_PG_URL")
     url = make_url(_with_password(pg_url())).set(database="storeadmin_no_such_db")
     code = main(["customers", "search", "a", "--db", url.render_as_string(hide_password=False)])
     captured = capsys.readouterr()
