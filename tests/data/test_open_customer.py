@@ -16,6 +16,7 @@ from storeadmin.core.models import MetadataField, Page
 from storeadmin.core.overview import compose_overview
 from storeadmin.data import SqlStoreService
 from support import factories
+from support.memory_store import copy_of, open_memory_store
 
 T = TypeVar("T")
 T0 = factories.T0
@@ -159,3 +160,19 @@ def test_no_such_customer(svc: SqlStoreService) -> None:
     with counting(svc) as seen, pytest.raises(NotFound, match="no customer with ID 999"):
         svc.open_customer("999")
     assert seen == {"statements": 1, "transactions": 1}
+
+
+def test_the_memory_store_opens_the_same_customer(svc: SqlStoreService) -> None:
+    cid = busy_customer(svc)
+    memory = open_memory_store(copy_of(svc, f"open-customer-{id(svc)}"), actor="alice")
+    theirs, ours = memory.open_customer(cid, limit=2), svc.open_customer(cid, limit=2)
+    assert theirs == compose_overview(memory, cid, 2)
+    assert theirs.details.stats == ours.details.stats
+    for tab in ("orders", "inventory", "subscriptions"):
+        assert [x.id for x in getattr(theirs, tab).items] == [
+            x.id for x in getattr(ours, tab).items
+        ]
+        assert getattr(theirs, tab).total == getattr(ours, tab).total
+    assert theirs.metadata == ours.metadata
+    with pytest.raises(NotFound):
+        memory.open_customer("999")
