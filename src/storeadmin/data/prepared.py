@@ -57,6 +57,8 @@ class Prepared:
                     processors[key] = processor
                 if not bind.required and bind.value is not None:
                     defaults[key] = bind.value
+            if "POSTCOMPILE" in compiled.string:
+                raise ValueError("Prepared statements take no expanding IN (one bind per value)")
             found = _Compiled(compiled.string, names, positional, defaults, processors)
             self._compiled[dialect.name] = found
         return found
