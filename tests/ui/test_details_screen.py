@@ -84,10 +84,10 @@ async def test_header_shows_name_ids_and_exact_net_spent(ui_store: UiStore) -> N
         # Completed orders minus their fees; the refunded and chargeback orders add nothing.
         net = (999 - 59) + (499 - 30) + (1499 - 75)
         figures = text_of(pilot, "#stats-figures")
-        assert f"Net spent ${net // 100}.{net % 100:02d}" in figures
+        assert f"Total spent (net) ${net // 100}.{net % 100:02d}" in figures
         assert "MRR $14.99" in figures
-        assert "Payments 3" in figures
-        assert "Active subs 1" in figures
+        assert "Total payments 3" in figures
+        assert "Active subscriptions 1" in figures
         assert not screen(pilot).query_one("#stats-ban").has_class("-banned")
 
 
@@ -238,7 +238,7 @@ async def test_r_reloads_header_and_active_tab(sql_ui_store: UiStore) -> None:
         await pilot.press("r")
         await wait_ready(pilot)
         assert table_of(pilot, "orders").row_count == 7
-        assert "Payments 4" in text_of(pilot, "#stats-figures")
+        assert "Total payments 4" in text_of(pilot, "#stats-figures")
 
 
 async def test_escape_returns_to_search_with_its_query(ui_store: UiStore) -> None:
@@ -303,7 +303,7 @@ async def test_large_customer_pages_in_and_never_exceeds_500_rows(
         table = table_of(pilot, "orders")
         assert table.row_count == 100  # the first page only
         assert table.has_more
-        assert "Payments 650" in text_of(pilot, "#stats-figures")
+        assert "Total payments 650" in text_of(pilot, "#stats-figures")
         seen = 100
         for _ in range(12):
             await pilot.press("end")

@@ -101,3 +101,23 @@ async def test_a_charged_back_subscription_says_why_it_paid_nothing(
         assert "Payments made 1" in facts
         note = text_of(pilot, "#subscription-paid-note")
         assert "a charged-back payment counts as made, and paid nothing" in note
+
+
+def test_figures_keep_the_seeds_names_unless_the_terminal_is_short() -> None:
+    from storeadmin.core.models import CustomerStats
+    from storeadmin.core.money import Money
+    from storeadmin.widgets.stats_header import figure_lines
+
+    stats = CustomerStats(Money(65000, "USD"), Money(0, "USD"), 650, 0)
+    wide = figure_lines(stats, 120).plain
+    assert (
+        wide == "Total spent (net) $650.00  MRR $0.00  Total payments 650  Active subscriptions 0"
+    )
+    two_lines = figure_lines(stats, 78, tall=True).plain.splitlines()
+    assert two_lines == [
+        "Total spent (net) $650.00  MRR $0.00",
+        "Total payments 650  Active subscriptions 0",
+    ]
+    assert figure_lines(stats, 78, tall=False).plain == (
+        "Net spent $650.00  MRR $0.00  Payments 650  Active subs 0"
+    )

@@ -34,6 +34,9 @@ PLATFORM_LABELS = {
 
 FIGURE_GAP = "  "
 
+TALL_TERMINAL = 30
+"""From this height the header may take two lines for the seed's full figure names."""
+
 NEGATIVE_NET_NOTE = (
     "Net below zero: payments were refunded or charged back and their fees were kept "
     "(net = payments − fees − refunds − chargebacks)."
@@ -46,11 +49,12 @@ def _figure(label: str, value: str) -> Text:
     return Text.assemble((f"{label} ", "dim"), (value, "bold"))
 
 
-def figure_lines(stats: CustomerStats, width: int) -> Text:
-    """The seed's figures on one line, named as the seed names them when ``width``
-    allows (else the short labels ``Net spent``, ``Payments``, ``Active subs``); when
-    neither fits, money on one line and counts on the next. Refunds and chargebacks
-    are counted when the customer has any."""
+def figure_lines(stats: CustomerStats, width: int, *, tall: bool = True) -> Text:
+    """The seed's figures, named as the seed names them, on one line when ``width``
+    allows, else money on one line and counts on the next. On a short terminal (not
+    ``tall``) one line of the short labels (``Net spent``, ``Payments``, ``Active
+    subs``) is preferred to two lines; so are they when the long ones do not fit a
+    line. Refunds and chargebacks are counted when the customer has any."""
 
     def lines(long: bool) -> tuple[Text, Text]:
         money = Text(FIGURE_GAP).join(
@@ -74,12 +78,15 @@ def figure_lines(stats: CustomerStats, width: int) -> Text:
         return money, Text(FIGURE_GAP).join(counts)
 
     long, short = lines(long=True), lines(long=False)
-    for money, counts in (long, short):  # one line, the seed's names first
-        one_line = Text(FIGURE_GAP).join([money, counts])
+    one_line = Text(FIGURE_GAP).join(long)
+    if one_line.cell_len <= width:
+        return one_line
+    long_fits = max(part.cell_len for part in long) <= width
+    if not (tall and long_fits):  # a short terminal keeps its lines for the tables
+        one_line = Text(FIGURE_GAP).join(short)
         if one_line.cell_len <= width:
             return one_line
-    money, counts = long if max(part.cell_len for part in long) <= width else short
-    return Text("\n").join([money, counts])
+    return Text("\n").join(long if long_fits else short)
 
 
 def ban_text(ban: Ban) -> Text:
@@ -194,7 +201,8 @@ class StatsHeader(Horizontal):
             return
         width = self.size.width or self.app.size.width
         room = width - 2 - (40 if self._spend_shown() else 0)  # padding, the sparkline
-        self.query_one("#stats-figures", Static).update(figure_lines(self._stats, room))
+        tall = self.app.size.height >= TALL_TERMINAL
+        self.query_one("#stats-figures", Static).update(figure_lines(self._stats, room, tall=tall))
 
     def show_error(self, message: str) -> None:
         """The header could not load: say so where the name would be."""
