@@ -98,14 +98,22 @@ class SearchResults(PagedTable):
         """Declare the columns."""
         self.set_columns(COLUMNS)
 
-    def on_key(self, event: events.Key) -> None:
-        """A letter typed here goes to the search (bound keys keep their bindings)."""
+    async def on_key(self, event: events.Key) -> None:
+        """A letter typed here goes to the search; a bound printable key (``/``) acts.
+
+        The bound key's action runs here, at once, rather than when the key has bubbled
+        up to the App: the letters behind it in the same burst (``/alice`` typed fast)
+        are already queued here and must see its effect (the search field focused).
+        """
         if not event.is_printable or event.character is None:
-            return
-        if event.key in self.screen.active_bindings:
             return
         event.stop()
         event.prevent_default()
+        bound = self.screen.active_bindings.get(event.key)
+        if bound is not None:
+            if bound.enabled:
+                await self.app.run_action(bound.binding.action, bound.node)
+            return
         self.post_message(self.Typed(self, event.character))
 
     def selected_customer_id(self) -> str | None:
