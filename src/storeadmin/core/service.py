@@ -120,8 +120,10 @@ class StoreService(Protocol):
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE,
         cursor: str | None = None,
+        product_id: str | None = None,
     ) -> Page[Order]:
-        """Orders newest first, optionally of one status."""
+        """Orders newest first, optionally of one status and of those with a line of
+        product ``product_id`` (the Orders tab's product filter)."""
         ...
 
     def get_order(self, order_id: str) -> OrderDetails:
