@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from storeadmin.core.audit_detail import AuditDetail
 from storeadmin.core.models import (
     AuditEntry,
     CommandAttempt,
@@ -153,6 +154,13 @@ class StoreService(Protocol):
         self, customer_id: str, *, limit: int = DEFAULT_PAGE, cursor: str | None = None
     ) -> Page[AuditEntry]:
         """The customer's audit entries, newest first."""
+        ...
+
+    def get_audit_entry(self, customer_id: str, audit_id: str) -> AuditDetail:
+        """One of the customer's audit entries with the whole before and after: for a
+        metadata save the complete map before and after it (the log keeps only what
+        changed), otherwise the fields it recorded. NotFound for an unknown entry or
+        one of another customer."""
         ...
 
     def list_tokens(self, customer_id: str) -> tuple[CustomerToken, ...]:
