@@ -28,6 +28,7 @@ from storeadmin.core.text import display_safe, redact_credentials
 from storeadmin.messages import ConnectFailed, ServiceConnected, WorkerFailed
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.key_tables import APP_KEYS
+from storeadmin.screens.open_commands import OpenCustomerCommands
 
 if TYPE_CHECKING:
     from storeadmin.config import Settings
@@ -59,6 +60,8 @@ class StoreAdminApp(App[None]):
     TITLE = "storeadmin"
 
     BINDINGS: ClassVar[list[BindingType]] = APP_KEYS.bindings("App")
+    COMMANDS: ClassVar = App.COMMANDS | {OpenCustomerCommands}
+    """Textual's system commands, and opening a customer by ID from any screen."""
 
     def __init__(
         self,
