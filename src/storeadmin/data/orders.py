@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, exists, select
 
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import (
@@ -180,12 +180,26 @@ class Orders(ServiceBase):
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE,
         cursor: str | None = None,
+        product_id: str | None = None,
     ) -> Page[Order]:
-        """Orders newest first (created_at desc, id desc), optionally of one status."""
+        """Orders newest first (created_at desc, id desc), optionally of one status and
+        of those with a line of ``product_id``.
+
+        The product filter is an EXISTS on ``order_lines`` by its ``order_id`` index,
+        probed for each of the customer's orders as the (customer_id, created_at, id)
+        index walks them newest first.
+        """
         cid = sql_id(customer_id, "customer")
         filters: list[ColumnElement[bool]] = [OrderRow.customer_id == cid]
         if status is not None:
             filters.append(OrderRow.status == OrderStatus(status).value)
+        if product_id is not None:
+            pid = sql_id(product_id, "product")
+            filters.append(
+                exists()
+                .where(OrderLineRow.order_id == OrderRow.id, OrderLineRow.product_id == pid)
+                .correlate(OrderRow)
+            )
         with self.read() as session:
             currency = self.currency(session)
             return newest_first_page(

@@ -174,13 +174,16 @@ class MemoryReads(MemoryBase):
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE,
         cursor: str | None = None,
+        product_id: str | None = None,
     ) -> Page[Order]:
-        """Orders newest first, optionally of one status."""
+        """Orders newest first, optionally of one status and with a line of ``product_id``."""
         self._customer(customer_id)
         rows = [
             d.order
             for d in self._state.orders.values()
-            if d.order.customer_id == customer_id and (status is None or d.order.status is status)
+            if d.order.customer_id == customer_id
+            and (status is None or d.order.status is status)
+            and (product_id is None or any(line.product_id == product_id for line in d.lines))
         ]
         return _page(_newest(rows, lambda o: o.created_at, lambda o: o.id), limit, cursor)
 
