@@ -177,6 +177,9 @@ class FakeActions:
         statuses = q.get_list("status")
         if statuses:
             rows = [o for o in rows if o["status"] in statuses]
+        if "product_id" in q:
+            wanted = q["product_id"]
+            rows = [o for o in rows if any(ln["product_id"] == wanted for ln in o["lines"])]
         return rows
 
     def _ban(self, body: dict[str, Any]) -> httpx.Response:

@@ -258,12 +258,16 @@ class PayNowReads(PayNowBase):
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE,
         cursor: str | None = None,
+        product_id: str | None = None,
     ) -> Page[Order]:
-        """``GET /orders?customer_id=&status=``, newest first."""
+        """``GET /orders?customer_id=&status=&product_id=``, newest first."""
         check_id(customer_id, "customer")
         params: dict[str, Any] = {"customer_id": customer_id}
         if status is not None:
             params["status"] = [OrderStatus(status).value]
+        if product_id is not None:
+            check_id(product_id, "product")
+            params["product_id"] = product_id
         rows, next_cursor = self._page(self._client.store_path("/orders"), params, limit, cursor)
         return Page(tuple(to_order(r) for r in rows), next_cursor=next_cursor)
 
