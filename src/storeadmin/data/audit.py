@@ -18,7 +18,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storeadmin.core.errors import AlreadyDone
+from storeadmin.core.audit_detail import AuditDetail
+from storeadmin.core.errors import AlreadyDone, NotFound
 from storeadmin.core.models import AuditEntry, Page
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data.base import ServiceBase
@@ -115,6 +116,32 @@ def audit_from_row(row: Any) -> AuditEntry:
 
 class AuditLog(ServiceBase):
     """A customer's history."""
+
+    def get_audit_entry(self, customer_id: str, audit_id: str) -> AuditDetail:
+        """One of the customer's entries with the whole before and after, in one read: a
+        ``metadata.replace`` row keeps only what changed, so the complete maps are
+        rebuilt from today's map (``metadata.metadata_maps_at``, what
+        ``metadata_change`` returns); any other row gives the fields it recorded."""
+        # customers and metadata write audit rows: imported here, not at module level
+        from storeadmin.data.customers import require_customer
+        from storeadmin.data.metadata import metadata_maps_at
+
+        cid = sql_id(customer_id, "customer")
+        target = sql_id(audit_id, "audit entry")
+        with self.read() as session:
+            require_customer(session, cid)
+            row = session.execute(
+                select(*AuditRow.__table__.c).where(
+                    AuditRow.id == target, AuditRow.customer_id == cid
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"no audit entry {target} in this customer's history")
+            entry = audit_from_row(row)
+            if entry.action != "metadata.replace":
+                return AuditDetail.of(entry, entry.before, entry.after)
+            before, after = metadata_maps_at(session, cid, target)
+        return AuditDetail.of(entry, before, after, is_metadata=True)
 
     def list_audit(
         self, customer_id: str, *, limit: int = DEFAULT_PAGE, cursor: str | None = None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import validation
+from storeadmin.core.audit_detail import rebuild_maps
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import MetadataField
 from storeadmin.data import audit
@@ -68,14 +68,26 @@ def metadata_diff(
     return before, after
 
 
-def undo_change(
-    after_map: Mapping[str, str], before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, str]:
-    """The map before an audited change, from the map after it. Works for compact rows
-    (:func:`metadata_diff`) and for rows written before them, which hold whole maps."""
-    result = {k: v for k, v in after_map.items() if k not in after}
-    result.update({str(k): str(v) for k, v in before.items()})
-    return result
+def metadata_maps_at(
+    session: Session, customer_id: int, audit_id: int
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The whole map before and after one ``metadata.replace`` audit entry of the
+    customer, rebuilt in ``session`` from today's map by undoing the newer changes
+    (compact rows and older whole-map rows alike). NotFound when the customer has no
+    such entry."""
+    rows = session.execute(
+        select(AuditRow.id, AuditRow.before, AuditRow.after)
+        .where(
+            AuditRow.customer_id == customer_id,
+            AuditRow.action == "metadata.replace",
+            AuditRow.id >= audit_id,
+        )
+        .order_by(AuditRow.id.desc())
+    ).all()
+    if not rows or rows[-1].id != audit_id:
+        raise NotFound(f"no metadata change {audit_id} in this customer's history")
+    current = metadata_map(session, customer_id)
+    return rebuild_maps(current, ((row.before or {}, row.after or {}) for row in rows))
 
 
 class Metadata(ServiceBase):
@@ -151,22 +163,5 @@ class Metadata(ServiceBase):
         target = sql_id(audit_id, "audit entry")
         with self.read() as session:
             require_customer(session, cid)
-            rows = session.execute(
-                select(AuditRow.id, AuditRow.before, AuditRow.after)
-                .where(
-                    AuditRow.customer_id == cid,
-                    AuditRow.action == "metadata.replace",
-                    AuditRow.id >= target,
-                )
-                .order_by(AuditRow.id.desc())
-            ).all()
-            current = metadata_map(session, cid)
-        if not rows or rows[-1].id != target:
-            raise NotFound(f"no metadata change {audit_id} in this customer's history")
-        after_map = current
-        for row in rows:
-            before_map = undo_change(after_map, row.before or {}, row.after or {})
-            if row.id == target:
-                return _sorted_fields(before_map), _sorted_fields(after_map)
-            after_map = before_map
-        raise AssertionError("unreachable: the target row is in rows")
+            before_map, after_map = metadata_maps_at(session, cid, target)
+        return _sorted_fields(before_map), _sorted_fields(after_map)

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from storeadmin.core.audit_detail import METADATA_ACTIONS, AuditDetail
+from storeadmin.core.errors import NotFound
 from storeadmin.core.models import AuditEntry, Page
 
 OK = "ok"
@@ -140,6 +142,31 @@ class Journal:
         items = tuple(_entry(row) for row in rows[:limit])
         more = len(rows) > limit
         return Page(items=items, next_cursor=items[-1].id if more and items else None)
+
+    def entry(self, customer_id: str, entry_id: str) -> AuditEntry | None:
+        """One of the customer's entries (None when there is none with that ID)."""
+        try:
+            number = int(entry_id)
+        except ValueError:
+            return None
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, at, actor, action, target_type, target_id, customer_id, before, "
+                "after, reason, outcome FROM journal "
+                "WHERE store_id = ? AND customer_id = ? AND id = ?",
+                (self._store_id, customer_id, number),
+            ).fetchone()
+        return None if row is None else _entry(row)
+
+    def detail(self, customer_id: str, entry_id: str) -> AuditDetail:
+        """The entry with its whole before and after: a metadata entry of the journal
+        holds both whole maps; a failed write shows what it tried and its outcome."""
+        entry = self.entry(customer_id, entry_id)
+        if entry is None:
+            raise NotFound(f"no journal entry {entry_id} in this customer's history")
+        return AuditDetail.of(
+            entry, entry.before, entry.after, is_metadata=entry.action in METADATA_ACTIONS
+        )
 
     def seen_request(self, request_id: str | None) -> bool:
         """True when a write with this idempotency key already succeeded."""

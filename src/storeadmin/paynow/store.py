@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from storeadmin.config import ConfigError, data_dir
+from storeadmin.core.audit_detail import AuditDetail
 from storeadmin.core.errors import Unavailable
 from storeadmin.core.models import CommandAttempt
 from storeadmin.paynow.delivery import PayNowDelivery
@@ -39,6 +40,10 @@ class PayNowStore(PayNowDelivery, PayNowSearch):
         )
         self._item_owner: dict[str, str] = {}
         self._attempts: dict[str, CommandAttempt] = {}
+
+    def get_audit_entry(self, customer_id: str, audit_id: str) -> AuditDetail:
+        """One entry of the local journal in full (its metadata entries hold whole maps)."""
+        return self._journal.detail(customer_id, audit_id)
 
     @property
     def client(self) -> PayNowClient:

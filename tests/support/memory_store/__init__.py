@@ -7,11 +7,12 @@ validation, compare-and-set, AlreadyDone, an audit entry per change — with pla
 dicts instead of SQL. Stats are the source's figures: admin writes never move money.
 
 ``state`` holds the data and the copy, ``base`` the shared loaders, ``reads``,
-``overview`` and the two ``*_writes`` modules the protocol's methods.
+``overview``, ``audit_detail`` and the two ``*_writes`` modules the protocol's methods.
 """
 
 from __future__ import annotations
 
+from support.memory_store.audit_detail import MemoryAuditDetail
 from support.memory_store.customer_writes import CustomerWrites
 from support.memory_store.item_writes import ItemWrites
 from support.memory_store.overview import MemoryOverview
@@ -21,5 +22,7 @@ from support.memory_store.state import MemoryState, copy_of, open_memory_store
 __all__ = ["MemoryState", "MemoryStoreService", "copy_of", "open_memory_store"]
 
 
-class MemoryStoreService(MemoryOverview, MemoryReads, CustomerWrites, ItemWrites):
+class MemoryStoreService(
+    MemoryOverview, MemoryReads, MemoryAuditDetail, CustomerWrites, ItemWrites
+):
     """The whole ``StoreService`` protocol over a ``MemoryState``."""
