@@ -2,7 +2,8 @@
 
 The tab loads the customer version *before* the metadata (worker group ``metadata``):
 if someone changes the map between the two reads, the save is refused as stale rather
-than silently overwriting their change. Update runs ``replace_metadata`` in worker group
+than silently overwriting their change (or the screen hands it both, read together,
+with ``show_loaded``). Update runs ``replace_metadata`` in worker group
 ``metadata-save``; bad rows come back as ``InvalidRows`` and are flagged in the form,
 a stale version says who changed the customer. On success the tab reloads and posts
 :class:`MetadataTab.Saved` so the screen can reload the header and the history.
@@ -103,6 +104,21 @@ class MetadataTab(ReportsWorkerFailures, Vertical):
         self._focus_after_load = isinstance(focused, Input) and self.form in focused.ancestors
         self.form.loading = True
         self._load(host(self).service)
+
+    def show_pending(self) -> None:
+        """Show the loading state while the screen reads the fields for this tab."""
+        self.form.loading = True
+
+    def show_loaded(self, fields: tuple[MetadataField, ...], version: str) -> None:
+        """Show fields read elsewhere (the screen's one-read open), as ``load`` would.
+
+        ``version`` is the customer version the fields were read at (a save is refused
+        as stale if the customer changed since). Only for a tab not yet loaded: there
+        are no edits to keep.
+        """
+        self.loaded = True
+        self._keep_edits = self._focus_after_load = False
+        self.post_message(self.Loaded(fields, version))
 
     @work(
         thread=True, exclusive=True, exit_on_error=False, group="metadata", name="loading metadata"

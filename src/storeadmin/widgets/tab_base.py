@@ -8,7 +8,9 @@ service calls run in thread workers that never touch widgets: they post
 Two worker groups per tab: ``<group>`` for the first page (exclusive, so a reload
 or a new filter cancels the stale load) and ``<group>-more`` for later pages, so
 fetching page 2 never cancels a first-page load. A generation counter drops any
-result that belongs to an earlier load.
+result that belongs to an earlier load. The details screen may hand a tab its first
+page instead (``show_loaded``, from ``StoreService.open_customer``); the tab then goes
+on exactly as if it had fetched it.
 """
 
 from __future__ import annotations
@@ -171,6 +173,22 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
         self._show_message("")
         self.table.loading = True
         self._start(cursor=None, first=True)
+
+    def show_pending(self) -> None:
+        """Show the loading state while the screen reads this tab's first page for it."""
+        self.table.loading = True
+
+    def show_loaded(self, page: Page[T]) -> None:
+        """Show a first page read elsewhere (the screen's one-read open), as ``load`` would.
+
+        The page must be what this tab's own fetch returns for its first page (same
+        filter, ``PAGE_SIZE`` rows): later pages continue with its ``next_cursor``.
+        Results of earlier loads of this tab are dropped.
+        """
+        self.loaded = True
+        self._generation += 1
+        self._show_message("")
+        self.post_message(self.PageLoaded(self._generation, page, first=True))  # type: ignore[arg-type]  # Page[T] travels as Page[object], as in _fetch
 
     @on(PagedTable.NeedMore)
     def _need_more(self, event: PagedTable.NeedMore) -> None:
