@@ -27,6 +27,7 @@ class ChangeKind(Enum):
     ADDED = "added"
     REMOVED = "removed"
     CHANGED = "changed"
+    SAME = "same"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +71,28 @@ class AuditDetail:
             is_metadata=is_metadata,
         )
 
-    def changes(self) -> tuple[KeyChange, ...]:
-        """The keys that differ, in key order (case-insensitive, then exact)."""
+    def keys(self) -> tuple[KeyChange, ...]:
+        """Every key of before and after, in key order (case-insensitive, then exact)."""
         keys = sorted(set(self.before) | set(self.after), key=lambda k: (k.casefold(), k))
         result = []
         for key in keys:
             old, new = self.before.get(key), self.after.get(key)
-            if key in self.before and key in self.after and old == new:
-                continue
-            kind = (
-                ChangeKind.ADDED
-                if key not in self.before
-                else ChangeKind.REMOVED
-                if key not in self.after
-                else ChangeKind.CHANGED
-            )
+            if key not in self.before:
+                kind = ChangeKind.ADDED
+            elif key not in self.after:
+                kind = ChangeKind.REMOVED
+            else:
+                kind = ChangeKind.SAME if old == new else ChangeKind.CHANGED
             result.append(KeyChange(key, old, new, kind))
         return tuple(result)
 
+    def changes(self) -> tuple[KeyChange, ...]:
+        """The keys that differ, in key order."""
+        return tuple(k for k in self.keys() if k.kind is not ChangeKind.SAME)
+
     def unchanged(self) -> int:
         """How many keys are the same before and after."""
-        return sum(1 for k in self.before if k in self.after and self.before[k] == self.after[k])
+        return sum(1 for k in self.keys() if k.kind is ChangeKind.SAME)
 
 
 def undo_change(

@@ -150,6 +150,9 @@ DETAILS_KEYS = KeyTable(
         # Enter is a priority binding; declared before the tab keys, so the footer's order
         # stays the same whichever way Textual gathers priority and focused-chain keys.
         Key("open", "enter", "open_selected", "Open", tooltip="Open the row", priority=True),
+        # On History, Enter is the table's own select (the screen's Enter offers itself
+        # only on the tabs it opens): HistoryTab opens the entry in full.
+        Key("open-entry", "enter", "select_cursor", where="DataTable", bound=False),
         *_TAB_KEYS,
         Key("commands", "i", "show_commands", "Commands", tooltip="Commands of the item",
             binding_id="details.commands",
@@ -185,8 +188,9 @@ DETAILS_KEYS = KeyTable(
                 ("switch tab: inventory, orders, subscriptions, metadata, audit",), sep=" "),
         HelpRow(("back",), ("back to the search, query and row kept",)),
         HelpRow(("reload",), ("reload",)),
-        HelpRow(("open",), ("details of the order / subscription under the cursor;",
-                            "on History the entry's whole before and after")),
+        HelpRow(("open",), ("details of the order / subscription under the cursor",)),
+        HelpRow(("open-entry",), ("the entry in full: who, when, before → after",),
+                note="(on History)"),
         HelpRow(("filter",), ("focus the status filter",)),
         HelpRow(("commands",),
                 ("command info of the inventory item (game server, command, status)",)),

@@ -1,4 +1,5 @@
-"""History tab: the customer's audit entries, newest first."""
+"""History tab: the customer's audit entries, newest first; Enter opens one in full
+(``AuditEntryModal``: who, when, action, reason and the whole before → after)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from storeadmin.core.models import AuditEntry, Feature, Page
 from storeadmin.core.service import StoreService
+from storeadmin.screens.modals.audit_entry import AuditEntryModal
 from storeadmin.widgets.audit_words import change_summary, describe
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.detail_format import text_or_dash, when
@@ -59,6 +61,18 @@ class HistoryTab(PagedTab[AuditEntry]):
             return service.list_audit(customer_id, limit=PAGE_SIZE, cursor=cursor)
 
         return fetch
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a row: the entry in full, handled here (not by the screen)."""
+        event.stop()
+        event.prevent_default()  # the base tab would post OpenRequested, which no one opens
+        self.request_open()
+
+    def request_open(self) -> None:
+        """Open the highlighted entry with its whole before and after (nothing on no row)."""
+        entry = self.selected_item()
+        if entry is not None:
+            self.app.push_screen(AuditEntryModal(self.customer_id, entry))
 
     def row_key(self, item: AuditEntry) -> str:
         """The entry id."""
