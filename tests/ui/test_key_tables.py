@@ -41,12 +41,14 @@ from storeadmin.screens.modals.command import CommandModal
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.screens.modals.create_token import CreateTokenModal
 from storeadmin.screens.modals.detail import DetailModal
+from storeadmin.screens.modals.find_order import FindOrderModal
 from storeadmin.screens.modals.help import HelpScreen
 from storeadmin.screens.modals.server_modals import ServerTokenModal
 from storeadmin.screens.modals.tokens import TokensModal
 from storeadmin.screens.search_commands import SearchCommands
 from storeadmin.screens.startup import ConnectErrorScreen
 from storeadmin.widgets.metadata_row import MetadataRow
+from storeadmin.widgets.orders_tab import OrdersTab
 from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.search_results import SearchInput, SearchResults
 
@@ -80,6 +82,8 @@ NODES: dict[str, type[DOMNode]] = {
 }
 NODES["App"] = StoreAdminApp
 NODES["MetadataRow"] = MetadataRow
+NODES["OrdersTab"] = OrdersTab
+NODES["FindOrderModal"] = FindOrderModal
 
 ALL_TABLES = (
     APP_KEYS,
