@@ -24,7 +24,14 @@ from textual.widgets import Button, DataTable, Static
 from textual.worker import Worker
 
 from storeadmin.core.errors import AlreadyDone, StoreError
-from storeadmin.core.models import CommandAttempt, Feature, InventoryItem, ProductType
+from storeadmin.core.models import (
+    CommandAttempt,
+    CommandStage,
+    Feature,
+    InventoryItem,
+    ItemState,
+    ProductType,
+)
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import COMMAND_KEYS
@@ -62,7 +69,18 @@ NO_DELIVERY = (
 CommandCommands = table_commands(COMMAND_KEYS, "CommandCommands")
 
 
-def attempt_row(attempt: CommandAttempt) -> Row:
+def stage_label(attempt: CommandAttempt, item: InventoryItem) -> str:
+    """``on purchase``, ``on expire``, …; a revoked item's removal commands read ``on revoke``.
+
+    A revoke queues the product's on-expire commands, and only an active item can be
+    revoked, so every on-expire attempt of a revoked item came from its revoke.
+    """
+    if attempt.stage is CommandStage.ON_EXPIRE and item.state is ItemState.REVOKED:
+        return "on revoke"
+    return attempt.stage.value.replace("_", " ")
+
+
+def attempt_row(attempt: CommandAttempt, item: InventoryItem) -> Row:
     """One attempt as a table row; the command is plain text, never markup."""
     handed = (
         Text("—", style="dim")
@@ -74,7 +92,7 @@ def attempt_row(attempt: CommandAttempt) -> Row:
         (
             plain(attempt.server_name, max_length=30),
             plain(attempt.command, max_length=60),
-            attempt.stage.value.replace("_", " "),
+            stage_label(attempt, item),
             attempt_status(attempt),
             text_or_dash(attempt.error, max_length=40),
             handed,
@@ -216,7 +234,7 @@ class CommandModal(DetailModal):
         page = first_page_only(attempts)
         self._attempts = {str(attempt.id): attempt for attempt in page.items}
         table = self.query_one(PagedTable)
-        sync_rows(table, [attempt_row(a) for a in page.items])
+        sync_rows(table, [attempt_row(a, self.item) for a in page.items])
         if not attempts:
             summary = "No commands were queued for this item."
         else:
