@@ -239,7 +239,9 @@ DIALOG_KEYS = KeyTable(
             where="FindOrderModal"),
     ),
     help=(
-        HelpRow(("submit", "confirm"), ("confirm / save",)),
+        HelpRow(("submit", "confirm"), ("confirm / save (Enter: in a field; in Assign's product",
+                                        "field it moves on to the expiry; on a button it presses",
+                                        "that button — a risky dialog starts on Cancel)")),
         HelpRow(("cancel", "close", "find-cancel"), ("cancel and close, nothing changed",),
                 keys="Esc"),
         HelpRow(("yes", "no"), ("answer a yes / no question",), keys="y  n"),
