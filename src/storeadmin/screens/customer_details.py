@@ -1,8 +1,11 @@
 """The customer details screen: a stats header and five lazily loaded tabs.
 
-The screen orchestrates: it loads the header in worker group ``header``, tells a
-tab to load the first time it is shown (each tab runs its own worker groups), and
-opens the read-only modals when a tab asks to open a row. The customer actions (edit,
+The screen orchestrates: it opens the customer with one read in worker group
+``header`` (``StoreService.open_customer``: the header and the first page of every
+tab, in one transaction) and hands each tab not yet loaded its page. After that a
+tab loads on its own the first time it is shown (each tab runs its own worker
+groups), and a reload reads the header and the shown tab again with their single
+reads. It opens the read-only modals when a tab asks to open a row. The customer actions (edit,
 ban, tokens, assign, revoke, metadata keys) live in its base class
 :class:`~storeadmin.screens.details_actions.DetailsActions`. Widgets never call each
 other; the palette runs the screen's actions.
@@ -11,7 +14,7 @@ other; the palette runs the screen's actions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Subscription
+from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Page, Subscription
+from storeadmin.core.overview import CustomerOverview
 from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.details_actions import ACTION_BAR_BUTTONS, DetailsActions
@@ -41,12 +45,14 @@ from storeadmin.widgets.paged_table import PagedTable
 from storeadmin.widgets.stats_header import StatsHeader
 from storeadmin.widgets.status_filter import FilteredTab
 from storeadmin.widgets.subscriptions_tab import SubscriptionsTab
-from storeadmin.widgets.tab_base import PagedTab
+from storeadmin.widgets.tab_base import PAGE_SIZE, PagedTab
 
 TAB_IDS = tuple(tab_id for tab_id, _ in TAB_TITLES)
 OPENABLE_TABS = ("inventory", "orders", "subscriptions")
 """Tabs whose rows open a modal with Enter."""
 FILTER_TABS = ("orders", "subscriptions")
+
+T = TypeVar("T")
 
 
 class CustomerDetailsScreen(DetailsActions):
@@ -58,8 +64,14 @@ class CustomerDetailsScreen(DetailsActions):
     BINDINGS: ClassVar[list[BindingType]] = DETAILS_KEYS.bindings()
 
     @dataclass
+    class Opened(Message):
+        """The open worker read the header and the first page of every tab."""
+
+        overview: CustomerOverview
+
+    @dataclass
     class HeaderLoaded(Message):
-        """The header worker fetched the customer."""
+        """The header worker fetched the customer (a reload)."""
 
         details: CustomerDetails
 
@@ -73,11 +85,9 @@ class CustomerDetailsScreen(DetailsActions):
         """An order (on Orders) or subscription (on Subscriptions) whose details open on start."""
         self.details: CustomerDetails | None = None
         """The loaded header data (None until it arrives)."""
+        self._opening = False
+        """True while the open worker runs: a tab shown meanwhile waits for its page."""
         self.sub_title = f"Customer #{customer_id}"
-        # Focus the first tab's table when the screen starts (not the tab bar).
-        self.AUTO_FOCUS = (
-            "#metadata-rows" if self.initial_tab == "metadata" else f"#{self.initial_tab}-table"
-        )
 
     def compose(self) -> ComposeResult:
         """Header, stats header, the five tabs, footer."""
@@ -100,11 +110,19 @@ class CustomerDetailsScreen(DetailsActions):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the header and the first tab."""
-        self._load_header(host(self).service)
+        """Open the customer (header and first pages at once); focus the first tab's table."""
+        self._opening = True
+        self._open(host(self).service)
+        # The first tab's table (not the tab bar): what AUTO_FOCUS would do if it could
+        # vary per screen. Before the loading state, which makes a widget unfocusable.
+        self.set_focus(
+            self.query_one(
+                "#metadata-rows" if self.initial_tab == "metadata" else f"#{self.initial_tab}-table"
+            )
+        )
         tab = self.tab(self.initial_tab)
         if not tab.loaded:
-            tab.load()
+            tab.show_pending()
         if self.show is not None and self.initial_tab == "orders":
             self.app.push_screen(OrderModal(self.show))
         elif self.show is not None and self.initial_tab == "subscriptions":
@@ -130,7 +148,7 @@ class CustomerDetailsScreen(DetailsActions):
         Every action bumps the customer version, so Metadata reloads too (it keeps
         unsaved edits, whose save then asks for a reload instead of overwriting).
         """
-        self._load_header(host(self).service)
+        self._reload_header()
         active = self.active_tab_id
         for tab_id in {*tab_ids, "history", "metadata"}:
             tab = self.tab(tab_id)
@@ -138,8 +156,18 @@ class CustomerDetailsScreen(DetailsActions):
                 tab.load()
             elif not (isinstance(tab, MetadataTab) and tab.dirty):
                 tab.loaded = False
+        shown = self.tab(active)
+        if not shown.loaded:  # it was waiting for the open, which the reload superseded
+            shown.load()
 
     # ------------------------------------------------------------ header
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="header", name="loading customer")
+    def _open(self, service: StoreService) -> None:
+        """Worker: read the header and every tab's first page at once (never touches widgets)."""
+        overview = service.open_customer(self.customer_id, limit=PAGE_SIZE)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Opened(overview))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="header", name="loading customer")
     def _load_header(self, service: StoreService) -> None:
@@ -148,19 +176,61 @@ class CustomerDetailsScreen(DetailsActions):
         if not get_current_worker().is_cancelled:
             self.post_message(self.HeaderLoaded(details))
 
+    def _reload_header(self) -> None:
+        """Read the header again; an open still running is superseded (same group)."""
+        self._opening = False
+        self._load_header(host(self).service)
+
+    @on(Opened)
+    def _opened(self, event: Opened) -> None:
+        if not self._opening:
+            return  # a reload superseded the open after its worker posted
+        self._opening = False
+        overview = event.overview
+        self._show_header(overview.details)
+        self._fill(self.query_one(InventoryTab), overview.inventory)
+        self._fill(self.query_one(OrdersTab), overview.orders)
+        self._fill(self.query_one(SubscriptionsTab), overview.subscriptions)
+        self._fill(self.query_one(HistoryTab), overview.history)
+        metadata = self.metadata
+        if not metadata.loaded:
+            metadata.show_loaded(overview.metadata, overview.details.customer.version)
+
+    def _fill(self, tab: PagedTab[T], page: Page[T]) -> None:
+        """Give a tab not yet loaded its first page from the open."""
+        if tab.loaded:
+            return
+        if isinstance(tab, FilteredTab) and tab.status_filter.status is not None:
+            # A filter was chosen while the open ran: the page read is unfiltered.
+            if tab.parent is self.query_one(TabbedContent).active_pane:
+                tab.load()
+            return
+        tab.show_loaded(page)
+
     @on(HeaderLoaded)
     def _header_loaded(self, event: HeaderLoaded) -> None:
-        self.details = event.details
-        customer = event.details.customer
+        self._show_header(event.details)
+
+    def _show_header(self, details: CustomerDetails) -> None:
+        self.details = details
+        customer = details.customer
         self.sub_title = f"{display_safe(customer.username, max_length=40)} (#{customer.id})"
-        self.query_one(StatsHeader).show(event.details, host(self).now())
+        self.query_one(StatsHeader).show(details, host(self).now())
         self.update_action_bar()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed header load: say so in the header (the App reports it)."""
+        """A failed header load: say so in the header (the App reports it).
+
+        A failed open leaves the shown tab to its own read, which says why in the tab.
+        """
         worker = event.worker
         if event.state is WorkerState.ERROR and worker.node is self and worker.group == "header":
             self.query_one(StatsHeader).show_error(f"Could not load customer: {worker.error}")
+            if self._opening:
+                self._opening = False
+                shown = self.tab(self.active_tab_id)
+                if not shown.loaded:
+                    shown.load()
 
     # ------------------------------------------------------------ tabs and modals
 
@@ -168,7 +238,9 @@ class CustomerDetailsScreen(DetailsActions):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         """Load a tab the first time it is shown."""
         tab = self.tab(event.pane.id or "")
-        if not tab.loaded:
+        if not tab.loaded and self._opening:
+            tab.show_pending()  # its page comes with the open
+        elif not tab.loaded:
             tab.load()
         self.refresh_bindings()
 
@@ -218,8 +290,10 @@ class CustomerDetailsScreen(DetailsActions):
             tab.table.focus()
 
     def action_open_selected(self) -> None:
-        """Enter: open the highlighted row of the active tab."""
-        self.tab(self.active_tab_id).request_open()
+        """Enter: open the highlighted row of the active tab (a table tab; not Metadata)."""
+        tab = self.tab(self.active_tab_id)
+        if isinstance(tab, PagedTab):
+            tab.request_open()
 
     def action_show_commands(self, source: str = "key") -> None:
         """``i``: the command modal of the highlighted inventory item.
@@ -229,7 +303,7 @@ class CustomerDetailsScreen(DetailsActions):
         """
         if source == "palette" and self.active_tab_id != "inventory":
             self.action_switch_tab("inventory")
-        self.tab("inventory").request_open()
+        self.inventory.request_open()
 
     def action_filter_status(self, tab_id: str | None = None) -> None:
         """``f``: focus the status filter (from the palette: switch there and open it)."""
@@ -247,7 +321,7 @@ class CustomerDetailsScreen(DetailsActions):
 
     def action_reload(self) -> None:
         """``r``: reload the header and the active tab; other tabs reload when next shown."""
-        self._load_header(host(self).service)
+        self._reload_header()
         active = self.active_tab_id
         for tab_id in TAB_IDS:
             tab = self.tab(tab_id)
