@@ -137,16 +137,24 @@ def upgrade(engine: Engine, *, revision: str = "head", backup: bool = True) -> P
     return apply_upgrade(engine, revision=revision, backup=backup).backup
 
 
-def apply_upgrade(
-    engine: Engine, *, revision: str = "head", backup: bool = True
-) -> UpgradeResult:
+def apply_upgrade(engine: Engine, *, revision: str = "head", backup: bool = True) -> UpgradeResult:
     """Upgrade the schema under the migration lock; report what this run found and left."""
     if is_sqlite(engine):
-        backup_path = _backup_sqlite(engine) if backup else None
+        # A backup only when there is something to upgrade: a copy of a store already at
+        # the target is a full-size file for nothing (a concurrent run that gets there
+        # first made its own backup).
+        backup_path = _backup_sqlite(engine) if backup and _behind(engine, revision) else None
         before, after = _run_sqlite(engine, "upgrade", revision)
         return UpgradeResult(before, after, backup_path)
     before, after = _run_postgres(engine, "upgrade", revision)
     return UpgradeResult(before, after, None)
+
+
+def _behind(engine: Engine, revision: str) -> bool:
+    """True unless the schema is already at ``revision`` (``head``: the newest)."""
+    with engine.connect() as connection:
+        current = _revision(connection)
+    return current != (head_revision() if revision == "head" else revision)
 
 
 def _revision(connection: Connection) -> str | None:
@@ -228,8 +236,7 @@ def inspect_sqlite_file(path: Path) -> tuple[FileKind, tuple[str, ...]]:
         connection = sqlite3.connect(uri, uri=True)
         try:
             rows = connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%'"
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             ).fetchall()
         finally:
             connection.close()
