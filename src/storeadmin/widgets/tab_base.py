@@ -242,6 +242,8 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
         if event.first:
             table.show_first_page(rows, has_more=event.page.has_more)
             table.loading = False
+            # A loading widget is out of the binding chain; tell the footer it is back.
+            self.refresh_bindings()
             self._show_message("" if rows else f"No {self.NOUN}.")
         else:
             table.append_page(rows, has_more=event.page.has_more)
@@ -257,6 +259,7 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
         if event.state is not WorkerState.ERROR or worker.node is not self:
             return
         self.table.loading = False
+        self.refresh_bindings()
         error = worker.error
         # The App reports every failed worker (by its name); the tab only shows it.
         self._show_message(f"Could not load {self.NOUN}: {error}", error=True)
