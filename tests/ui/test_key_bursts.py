@@ -80,3 +80,21 @@ async def test_escape_then_slash_then_a_word_in_one_burst_replaces_the_query(
         await burst(app, "slash", *"alice")
         await settle(pilot)
         assert app.screen.query_one("#query", Input).value == "alice"
+
+
+async def test_a_metadata_key_tab_value_burst_fills_both_fields(ui_store: UiStore) -> None:
+    from details_helpers import open_details
+
+    app = make_app(ui_store.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_details(pilot, ui_store.alice, tab="metadata")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        key_field = app.focused
+        assert isinstance(key_field, Input)
+        await burst(app, *"discord", "tab", *"whale1")
+        await settle(pilot)
+        value_field = app.focused
+        assert isinstance(value_field, Input)
+        assert value_field is not key_field
+        assert (key_field.value, value_field.value) == ("discord", "whale1")

@@ -24,8 +24,12 @@ APP_KEYS = KeyTable(
         Key("quit", "ctrl+q", "quit", "Quit", tooltip="Quit storeadmin", where="App",
             priority=True, binding_id="quit"),
         Key("palette", "ctrl+p", "command_palette", where="App", bound=False),
-        Key("next", "tab", "app.focus_next", where="Screen", bound=False),
-        Key("previous", "shift+tab", "app.focus_previous", where="Screen", bound=False),
+        # Priority: Textual forwards each key to the widget focused when the key is *read*,
+        # so a non-priority Tab moved the focus only after the rest of a fast-typed burst
+        # (`key<Tab>value`) had already gone to the field it was leaving.
+        Key("next", "tab", "focus_next", where="App", show=False, priority=True),
+        Key("previous", "shift+tab", "focus_previous", where="App", show=False,
+            priority=True),
     ),
     help=(
         HelpRow(("help", "help-question"), ("this help (? only when not typing in a field)",)),
