@@ -44,6 +44,8 @@ from storeadmin.demo.rows import (
 
 DEMO_ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 """Every demo timestamp is relative to this instant (never the real clock)."""
+
+
 def todays_anchor(now: datetime | None = None) -> datetime:
     """Noon UTC of today: the anchor of a demo store built for use (``--demo``, ``storeadmin
     demo``), so that what is active, due or expired reads true on the day it is built.
