@@ -39,7 +39,7 @@ def sync_rows(table: DataTable[Text | str], rows: Sequence[Row]) -> bool:
             current = table.get_row(key)
             for index, value in enumerate(cells):
                 if index < len(columns) and current[index] != value:
-                    table.update_cell(key, columns[index], value)
+                    table.update_cell(key, columns[index], value, update_width=True)
         for key, cells in rows[len(old_keys) :]:
             table.add_row(*cells, key=key)
         return False
