@@ -395,3 +395,12 @@ def deterministic_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+def record_opens(app: App[Any], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record ``open_customer`` calls instead of pushing the details screen."""
+    calls: list[str] = []
+    monkeypatch.setattr(
+        app, "open_customer", lambda customer_id, tab="inventory": calls.append(customer_id)
+    )
+    return calls

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from storeadmin.widgets.search_results import SearchResults
-from support.ui import UiStore, make_app, wait_ready
+from support.ui import UiStore, make_app, record_opens, wait_ready
 
 SIZE = (120, 40)
 
@@ -31,19 +31,11 @@ async def settle(pilot: Pilot[None]) -> None:
     await wait_ready(pilot)
 
 
-def opened(app: App[None], monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    monkeypatch.setattr(
-        app, "open_customer", lambda customer_id, tab="inventory": calls.append(customer_id)
-    )
-    return calls
-
-
 async def test_down_then_enter_in_one_burst_opens_the_first_row(
     ui_store: UiStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(ui_store.url)
-    calls = opened(app, monkeypatch)
+    calls = record_opens(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         first = pilot.app.screen.query_one(SearchResults).selected_customer_id()

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from storeadmin.app import StoreAdminApp
 from storeadmin.core.models import MatchKind
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.widgets.search_results import SearchResults
-from support.ui import UiStore, make_app, wait_ready
+from support.ui import UiStore, make_app, record_opens, wait_ready
 
 SIZE = (120, 40)
-
-
-def opened(app: StoreAdminApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    monkeypatch.setattr(
-        app, "open_customer", lambda customer_id, tab="inventory": calls.append(customer_id)
-    )
-    return calls
 
 
 async def test_enter_on_a_single_near_match_goes_to_the_results_not_the_customer(
     ui_store: UiStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(ui_store.url)
-    calls = opened(app, monkeypatch)
+    calls = record_opens(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         await pilot.press(*"alicw")
