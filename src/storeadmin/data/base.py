@@ -1,7 +1,10 @@
 """What every part of the SQL service shares: the engine, the acting admin, short
 transactions, and the translation of driver errors into ``StoreError``s.
 
-No session outlives one service call, so nothing stays open across a UI wait.
+No session or connection outlives one service call, so nothing stays open across a
+UI wait. Reads that only run Core statements take ``read_connection()``: a plain
+``Connection`` in a read transaction costs about half of what an ORM ``Session`` does
+per read (~230 µs of a trivial select's ~470 on SQLite).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -20,6 +23,10 @@ from storeadmin.core.validation import validate_admin
 from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
 from storeadmin.data.schema import StoreSetting
+
+Reader = Session | Connection
+"""What a read helper runs its Core statements on: ``read()``'s session or
+``read_connection()``'s connection (both ``execute`` a Core select alike)."""
 
 
 def redact_text(text: str) -> str:
@@ -76,6 +83,19 @@ class ServiceBase:
             yield session
 
     @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A short deferred read transaction on a Core ``Connection`` (no ORM Session).
+
+        The same transaction as ``read()`` — SQLite's deferred ``BEGIN``, PostgreSQL's
+        READ COMMITTED, driver errors translated — without the Session's per-read cost
+        (its creation, its transaction bookkeeping and ORM statement execution). For
+        reads whose statements are Core selects (ORM columns in them are fine) and that
+        need no ORM objects back.
+        """
+        with self._translate(), self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction (``BEGIN IMMEDIATE`` on SQLite); commits or rolls back whole."""
         with (
@@ -85,7 +105,7 @@ class ServiceBase:
         ):
             yield session
 
-    def currency(self, session: Session) -> str:
+    def currency(self, session: Reader) -> str:
         """The store's currency (``store_settings.currency``, default USD), cached."""
         if self._currency is None:
             value = session.execute(
@@ -94,7 +114,7 @@ class ServiceBase:
             self._currency = value or "USD"
         return self._currency
 
-    def db_now(self, session: Session) -> datetime:
+    def db_now(self, session: Reader) -> datetime:
         """The database server's clock, UTC-aware (audit timestamps are the database's)."""
         if is_sqlite(self._engine):
             text_now = session.execute(
