@@ -121,3 +121,17 @@ def test_figures_keep_the_seeds_names_unless_the_terminal_is_short() -> None:
     assert figure_lines(stats, 78, tall=False).plain == (
         "Net spent $650.00  MRR $0.00  Payments 650  Active subs 0"
     )
+
+
+def test_figure_counts_group_their_thousands_as_the_money_does() -> None:
+    from storeadmin.core.models import CustomerStats
+    from storeadmin.core.money import Money
+    from storeadmin.widgets.stats_header import figure_lines
+
+    stats = CustomerStats(
+        Money(182_520_00, "USD"), Money(0, "USD"), 18_252, 1_204, total_refunds=1_001
+    )
+    assert figure_lines(stats, 200).plain == (
+        "Total spent (net) $182,520.00  MRR $0.00  Total payments 18,252  "
+        "Active subscriptions 1,204  Refunds 1,001  Chargebacks 0"
+    )

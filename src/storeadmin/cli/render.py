@@ -182,12 +182,14 @@ def details_lines(details: CustomerDetails, profile: str | None) -> list[Text]:
     lines += [
         _labelled("Total spent (net)", money(stats.total_spent_net)),
         _labelled("MRR", money(stats.mrr)),
-        _labelled("Total payments", str(stats.total_payments)),
-        _labelled("Active subscriptions", str(stats.active_subscriptions)),
+        _labelled("Total payments", f"{stats.total_payments:,}"),
+        _labelled("Active subscriptions", f"{stats.active_subscriptions:,}"),
     ]
     if stats.total_refunds or stats.total_chargebacks:
         lines.append(
-            _labelled("Refunds / chargebacks", f"{stats.total_refunds} / {stats.total_chargebacks}")
+            _labelled(
+                "Refunds / chargebacks", f"{stats.total_refunds:,} / {stats.total_chargebacks:,}"
+            )
         )
     return lines
 

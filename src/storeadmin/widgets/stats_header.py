@@ -66,15 +66,15 @@ def figure_lines(stats: CustomerStats, width: int, *, tall: bool = True) -> Text
             ]
         )
         counts = [
-            _figure("Total payments" if long else "Payments", str(stats.total_payments)),
+            _figure("Total payments" if long else "Payments", f"{stats.total_payments:,}"),
             _figure(
                 "Active subscriptions" if long else "Active subs",
-                str(stats.active_subscriptions),
+                f"{stats.active_subscriptions:,}",
             ),
         ]
         if stats.total_refunds or stats.total_chargebacks:  # as the CLI: only when any
-            counts.append(_figure("Refunds", str(stats.total_refunds)))
-            counts.append(_figure("Chargebacks", str(stats.total_chargebacks)))
+            counts.append(_figure("Refunds", f"{stats.total_refunds:,}"))
+            counts.append(_figure("Chargebacks", f"{stats.total_chargebacks:,}"))
         return money, Text(FIGURE_GAP).join(counts)
 
     long, short = lines(long=True), lines(long=False)
