@@ -3,6 +3,9 @@
 Drives storeadmin's real app with Textual's Pilot (``run_test``) over a timed proxy of
 the real service, and prints one JSON object: keystroke-to-results, details open
 (whale and small customer), next-page render, the largest DataTable seen and RSS.
+With ``"writers": N`` the keystrokes are timed once more at the end while N writer
+processes (``benchmarks.ui_writers``) write to the same store (``keystroke_writes_*``);
+``"keys_only": true`` skips the opens, paging and visits.
 
 "Shown" always means: the app state holds the new data AND one refresh has happened
 after it (``call_after_refresh``), so the frame with the data has been rendered.
@@ -19,7 +22,7 @@ import random
 import sys
 import threading
 from collections.abc import Callable
-from time import perf_counter
+from time import perf_counter, thread_time
 from typing import Any
 
 from benchmarks.timing import median, percentile
@@ -95,7 +98,7 @@ async def _keystrokes(
     screen = app.screen
     field = screen.query_one("#query", Input)
     table = screen.query_one(SearchResults)
-    totals, after_debounce = [], []
+    totals, after_debounce, ui_cpu = [], [], []
     for prefix in prefixes:
         # Start from the prefix minus its last letter, fully searched and shown.
         field.value = prefix[:-1]
@@ -105,7 +108,7 @@ async def _keystrokes(
         with timed.lock:
             timed.searches.clear()  # keep no old pages alive: they would count in RSS
         mark = 0
-        started = perf_counter()
+        started, cpu_started = perf_counter(), thread_time()
         press = asyncio.ensure_future(pilot.press(prefix[-1]))
 
         def shown(p: str = prefix, m: int = mark) -> bool:
@@ -118,16 +121,35 @@ async def _keystrokes(
             return table.row_count == len(page.items)
 
         await probe.until(shown)
-        ended = perf_counter()
+        ended, cpu_ended = perf_counter(), thread_time()
         await press
         search_started = [s for s in timed.searches[mark:] if s[0] == prefix][-1][1]
         totals.append(ended - started)
         after_debounce.append(ended - search_started)
+        ui_cpu.append(cpu_ended - cpu_started)
     return {
         "keystroke_to_results_ms": round(median(totals) * 1000, 1),
         "keystroke_to_results_p95_ms": round(percentile(sorted(totals), 0.95) * 1000, 1),
         "keystroke_search_to_shown_ms": round(median(after_debounce) * 1000, 1),
+        # CPU time of the UI thread (the probe's polling included): what load cannot inflate.
+        "keystroke_ui_cpu_ms": round(median(ui_cpu) * 1000, 1),
     }
+
+
+async def _keystrokes_under_writes(
+    app: Any, pilot: Any, probe: Probe, config: dict[str, Any]
+) -> dict[str, float]:
+    """The keystroke figures again, while writer processes write to the store."""
+    from benchmarks.ui_writers import start_writers
+
+    writers = start_writers(config, int(config["writers"]))
+    try:
+        await asyncio.sleep(float(config.get("writer_warmup_s", 2.0)))  # writers are writing
+        figures = await _keystrokes(app, pilot, probe, app.service, config["prefixes"])
+    finally:
+        done = writers.stop()
+    renamed = {key.replace("keystroke_", "keystroke_writes_", 1): v for key, v in figures.items()}
+    return {**renamed, **done}
 
 
 def _details_ready(app: Any, customer_id: int, tab: str, rows: bool) -> Callable[[], bool]:
@@ -218,6 +240,10 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         out.update(await _keystrokes(app, pilot, probe, timed, config["prefixes"]))
         await _back_to_search(app, probe)
         out["rss_after_keys_mb"] = _rss_now()
+        if config.get("keys_only"):
+            if config.get("writers"):
+                out.update(await _keystrokes_under_writes(app, pilot, probe, config))
+            return out
 
         whale, small = config["whale"], config["small"]
         big_times, small_times = [], []
@@ -260,6 +286,8 @@ async def main(config: dict[str, Any]) -> dict[str, float]:
         out["max_table_rows"] = float(probe.max_rows)
         pool = timed.engine.pool
         out["ui_db_connections"] = float(pool.checkedin() + pool.checkedout())
+        if config.get("writers"):  # last: the writers' load must not reach the other figures
+            out.update(await _keystrokes_under_writes(app, pilot, probe, config))
     return out
 
 
