@@ -295,6 +295,21 @@ class CustomerDetailsScreen(DetailsActions):
         if isinstance(tab, PagedTab):
             tab.request_open()
 
+    def action_open_highlighted(self) -> None:
+        """Palette: open the highlighted row of the active tab, History included."""
+        tab = self.tab(self.active_tab_id)
+        if isinstance(tab, PagedTab) and tab.selected_item() is not None:
+            tab.request_open()
+        else:
+            self.notify("No row is highlighted on this tab.", severity="warning", markup=False)
+
+    def action_find_order(self) -> None:
+        """Palette: the Orders tab's find (``/``), from any tab."""
+        self.action_switch_tab("orders")
+        orders = self.tab("orders")
+        if isinstance(orders, OrdersTab):
+            orders.action_find()
+
     def action_show_commands(self, source: str = "key") -> None:
         """``i``: the command modal of the highlighted inventory item.
 

@@ -153,7 +153,10 @@ DETAILS_KEYS = KeyTable(
                                   "Update the metadata"),)),
         # Enter is a priority binding; declared before the tab keys, so the footer's order
         # stays the same whichever way Textual gathers priority and focused-chain keys.
-        Key("open", "enter", "open_selected", "Open", tooltip="Open the row", priority=True),
+        Key("open", "enter", "open_selected", "Open", tooltip="Open the row", priority=True,
+            palette=(PaletteEntry("Open the highlighted row", "open_highlighted",
+                                  "Details of the order or subscription, or the history "
+                                  "entry in full, under the cursor (Enter)", name_key=False),)),
         # On History, Enter is the table's own select (the screen's Enter offers itself
         # only on the tabs it opens): HistoryTab opens the entry in full.
         Key("open-entry", "enter", "select_cursor", where="DataTable", bound=False),
@@ -187,7 +190,10 @@ DETAILS_KEYS = KeyTable(
         Key("rows-down", "pagedown", "rows_down", "10 rows down",
             tooltip="Ten metadata rows down", show=False, where="MetadataRow"),
         Key("find-order", "slash", "find", "Find", tooltip="Jump to an order ID or filter by product",
-            where="OrdersTab", binding_id="details.orders.find"),
+            where="OrdersTab", binding_id="details.orders.find",
+            palette=(PaletteEntry("Find an order…", "find_order",
+                                  "Jump to an order ID or list the orders of a product "
+                                  "(/ on Orders)", name_key=False),)),
         Key("clear-product", "escape", "clear_product", "All orders",
             tooltip="Clear the product filter", where="OrdersTab"),
     ),
@@ -221,7 +227,8 @@ DETAILS_KEYS = KeyTable(
                 sep=" "),
     ),
     palette_order=(
-        *(key.name for key in _TAB_KEYS), "filter", "reload", "commands", "edit", "ban",
+        *(key.name for key in _TAB_KEYS), "open", "find-order", "filter", "reload", "commands",
+        "edit", "ban",
         "tokens", "assign", "revoke", "add-field", "save", "back",
     ),
 )
