@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
@@ -9,6 +12,7 @@ from paynow.fake import FakePayNow
 from storeadmin.core.errors import Unavailable
 from storeadmin.core.models import MatchKind
 from storeadmin.paynow import PayNowStore
+from storeadmin.paynow.mirror import Mirror
 from storeadmin.paynow.sync import sync_mirror
 
 
@@ -117,3 +121,49 @@ def test_customers_deleted_upstream_leave_the_mirror(store: PayNowStore, fake: F
     result = sync_mirror(store.client, store.mirror)
     assert result.removed == 1
     assert store.mirror.count() == 3
+
+
+def test_mirror_names_match_without_case_accents_or_separators(
+    store: PayNowStore, fake: FakePayNow
+) -> None:
+    fake.add_customer("Jürgen_Müller", steam_id="76561197960287999")
+    fake.add_customer("Vorta_rust", steam_id="76561197960288000")
+    sync_mirror(store.client, store.mirror, page_limit=10)
+    before = len(fake.requests)
+    assert [r.username for r in store.search_customers("jurgen muller").items] == ["Jürgen_Müller"]
+    found = store.search_customers("Muller")
+    assert [(r.username, r.matched_by) for r in found.items] == [
+        ("Jürgen_Müller", MatchKind.NAME_SUBSTRING)
+    ]
+    assert [r.username for r in store.search_customers("vorta rust").items] == ["Vorta_rust"]
+    assert fake.requests[before:] == []
+
+
+def test_a_typo_nobody_matches_gets_the_mirrors_near_matches(
+    store: PayNowStore, fake: FakePayNow
+) -> None:
+    _seed(fake)
+    sync_mirror(store.client, store.mirror, page_limit=10)
+    near = store.search_customers("Plyer03")
+    assert near.items[0].username == "Player03"
+    assert {r.matched_by for r in near.items} == {MatchKind.NAME_NEAR}
+    # Paging continues in the near matches, none twice.
+    first = store.search_customers("Plyer03", limit=2)
+    assert first.next_cursor is not None
+    rest = store.search_customers("Plyer03", limit=50, cursor=first.next_cursor)
+    names = [r.username for r in (*first.items, *rest.items)]
+    assert names == [r.username for r in near.items]
+    assert store.search_customers("xq").items == ()  # too short for near matches
+
+
+def test_a_mirror_of_the_old_schema_gets_search_keys(store: PayNowStore, fake: FakePayNow) -> None:
+    fake.add_customer("Jürgen_Müller", steam_id="76561197960287999")
+    sync_mirror(store.client, store.mirror, page_limit=10)
+    path = store.mirror.path
+    with sqlite3.connect(path) as db:  # what version 1 stored: the casefolded name
+        db.execute("UPDATE customers SET name_lower = 'jürgen_müller'")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        db.execute("INSERT INTO names (names) VALUES ('rebuild')")
+    reopened = Mirror(path)
+    rows, _more = reopened.search("jurgenmul", limit=5, offset=0, now=datetime.now(UTC))
+    assert [r.username for r in rows] == ["Jürgen_Müller"]

@@ -21,6 +21,7 @@ from typing import Any
 from storeadmin.core.identifiers import identifier_candidates
 from storeadmin.core.models import CustomerSummary, MatchKind, Platform
 from storeadmin.core.money import Money
+from storeadmin.core.search_text import rank_near, search_key, wants_near_matches
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS customers (
@@ -63,8 +64,13 @@ CREATE TABLE IF NOT EXISTS bans (value TEXT PRIMARY KEY, expires_at TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-SCHEMA_VERSION = "1"
-"""Bumped when the schema changes; a file of another version has its name index rebuilt."""
+SCHEMA_VERSION = "2"
+"""Bumped when the schema changes; a file of another version has its names' search keys
+and their index rebuilt (2: ``name_lower`` holds ``core.search_text.search_key``, so a
+name matches without case, accents or separators, as on the SQL store)."""
+
+NEAR_POOL = 500
+"""Most customers sharing trigrams with a near-match input that are scored."""
 
 _COLUMNS = ", ".join(
     f"customers.{c}"
@@ -113,6 +119,8 @@ class Mirror:
             self._db.executescript(_SCHEMA)
             version = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version is None or version[0] != SCHEMA_VERSION:
+                self._db.create_function("search_key", 1, search_key, deterministic=True)
+                self._db.execute("UPDATE customers SET name_lower = search_key(name)")
                 self._db.execute("INSERT INTO names (names) VALUES ('rebuild')")
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
@@ -195,7 +203,7 @@ class Mirror:
                     (
                         r.id,
                         r.name,
-                        r.name.casefold(),
+                        search_key(r.name),
                         r.platform.value,
                         r.external_id,
                         r.steam_id,
@@ -254,6 +262,7 @@ class Mirror:
         """Rows for ``query`` (exact IDs, metadata value, name prefix, name substring) and
         whether more follow. An empty query lists the newest customers."""
         text = query.strip()
+        folded = search_key(text)
         phases: list[tuple[MatchKind, str, tuple[Any, ...]]] = []
         if not text:
             phases.append((MatchKind.NEWEST, "1 = 1 ORDER BY created_at DESC, id DESC", ()))
@@ -274,7 +283,7 @@ class Mirror:
                     (text,),
                 )
             )
-            folded = text.casefold()
+        if folded:
             # A prefix is a range on the name index; a substring of 3+ characters goes
             # through the trigram index (shorter ones scan, as FTS5 trigrams need 3).
             phases.append(
@@ -326,6 +335,35 @@ class Mirror:
                     found.append(self._summary(row, kind, banned))
         page = found[offset : offset + limit]
         return page, len(found) > offset + limit
+
+    def near(
+        self, query: str, *, limit: int, offset: int, now: datetime
+    ) -> tuple[list[CustomerSummary], bool]:
+        """Near matches of a name that matched nothing (a typo), closest first, and
+        whether more follow; none for inputs too short or only digits."""
+        key = search_key(query.strip())
+        if not wants_near_matches(key):
+            return [], False
+        with self._lock:
+            banned = self._banned_values(now)
+            ranked = self._near_candidates(key)
+        page = ranked[offset : offset + limit]
+        rows = [self._summary(row, MatchKind.NAME_NEAR, banned) for row in page]
+        return rows, len(ranked) > offset + limit
+
+    def _near_candidates(self, key: str) -> list[tuple[Any, ...]]:
+        """Customers whose search keys share trigrams with ``key`` (the ``NEAR_POOL``
+        sharing most, by FTS5 rank), ranked by closeness as every store ranks them."""
+        trigrams = dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2))
+        match = " OR ".join('"' + gram.replace('"', '""') + '"' for gram in trigrams)
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS}, customers.name_lower FROM names "
+            "JOIN customers ON customers.rowid = names.rowid WHERE names MATCH ? "
+            "ORDER BY rank, customers.id LIMIT ?",
+            (match, NEAR_POOL),
+        ).fetchall()
+        by_id = sorted(rows, key=lambda row: (len(row[0]), row[0]))  # ties: the earlier id
+        return rank_near(key, [(row[:-1], row[-1]) for row in by_id])
 
     def _banned_values(self, now: datetime) -> set[str]:
         rows = self._db.execute("SELECT value, expires_at FROM bans").fetchall()

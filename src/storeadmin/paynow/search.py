@@ -9,7 +9,12 @@ runs locally. When the mirror has nothing (or was never synced), the API answers
 and ``/subscriptions/{id}`` for flake IDs (in parallel), then ``GET /customers?search=``
 for names. Rows from the API carry no net spend nor badges (the mirror's rows do).
 
-Cursors: ``m:<offset>`` continues in the mirror, ``a:<after id>`` in the API.
+Names match as on the SQL store (``core.search_text.search_key``: no case, accents or
+separators), and a name that neither the mirror nor the API knows gets the mirror's near
+matches (``rank_near``, as every store ranks them).
+
+Cursors: ``m:<offset>`` continues in the mirror, ``n:<offset>`` in its near matches,
+``a:<after id>`` in the API.
 """
 
 from __future__ import annotations
@@ -44,12 +49,22 @@ class PayNowSearch(PayNowBase):
         text = canonical_query(query.strip())  # a NameMC link, a Discord mention
         if cursor is not None and cursor.startswith("a:"):
             return self._api_names(text, limit, cursor[2:] or None)
-        if (cursor is not None and cursor.startswith("m:")) or self._mirror.count():
-            offset = int(cursor[2:]) if cursor and cursor[2:].isdigit() else 0
+        offset = int(cursor[2:]) if cursor and cursor[2:].isdigit() else 0
+        if cursor is not None and cursor.startswith("n:"):
+            return self._near(text, limit, offset)
+        mirrored = self._mirror.count() > 0
+        if (cursor is not None and cursor.startswith("m:")) or mirrored:
             rows, more = self._mirror.search(text, limit=limit, offset=offset, now=self._now())
             if rows or offset:
                 return Page(tuple(rows), next_cursor=f"m:{offset + len(rows)}" if more else None)
-        return self._api_search(text, limit)
+        page = self._api_search(text, limit)
+        if not page.items and mirrored:  # nothing anywhere: a typo's near matches
+            return self._near(text, limit, 0)
+        return page
+
+    def _near(self, text: str, limit: int, offset: int) -> Page[CustomerSummary]:
+        rows, more = self._mirror.near(text, limit=limit, offset=offset, now=self._now())
+        return Page(tuple(rows), next_cursor=f"n:{offset + len(rows)}" if more else None)
 
     # ------------------------------------------------------------ API
 
