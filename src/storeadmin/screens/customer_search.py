@@ -97,6 +97,8 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         self._open_when_found: str | None = None
         """Enter was pressed on this query before its results arrived."""
         self._connected = False
+        self._footer_had_results = False
+        """Whether the footer last offered the keys that need rows (``focus_results``)."""
 
     # ------------------------------------------------------------ layout
 
@@ -195,7 +197,7 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
             switcher.current = "results"
             table.show_first_page(summary_rows(page.items), has_more=page.has_more)
             self._update_count(page)
-        self.refresh_bindings()
+        self._refresh_footer_keys()
         if self._open_when_found is not None and self._open_when_found == message.query:
             self._open_when_found = None
             self._submit_current()
@@ -227,7 +229,16 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
             if event.worker.group == "search":  # the rows above are another query's
                 self._shown_query, self._shown_page, self._next_cursor = None, None, None
                 self.query_one(SearchResults).show_first_page([], has_more=False)
+                self._refresh_footer_keys()
             self._set_status("Search failed: see the message; edit the query to retry.")
+
+    def _refresh_footer_keys(self) -> None:
+        """Refresh the footer only when a key's availability changed (rows or none): each
+        refresh recomposes the Footer, a second layout and frame after the results'."""
+        has_results = self.query_one(SearchResults).row_count > 0
+        if has_results != self._footer_had_results:
+            self._footer_had_results = has_results
+            self.refresh_bindings()
 
     def _update_count(self, page: Page[CustomerSummary]) -> None:
         table = self.query_one(SearchResults)
