@@ -14,7 +14,6 @@ from storeadmin.core.models import (
     CommandAttempt,
     CommandPreview,
     CommandStage,
-    CommandStatus,
     CustomerDetails,
     CustomerSummary,
     CustomerToken,
@@ -269,11 +268,18 @@ class MemoryReads(MemoryBase):
     def list_stuck_deliveries(
         self, *, waiting_longer_than: timedelta, player_unseen_for: timedelta
     ) -> StuckDeliveries:
-        """Attempts not acknowledged within ``waiting_longer_than`` (no game servers poll here)."""
+        """As the SQL store: open attempts (neither executed nor unqueued, failed ones
+        included) queued before ``waiting_longer_than``, and open online-only attempts of
+        players no server saw join (none poll here, so none was seen); oldest first."""
         cutoff = self._clock() - waiting_longer_than
-        waiting = [
-            a
-            for a in self._state.attempts.values()
-            if a.status in (CommandStatus.PENDING, CommandStatus.DELIVERED) and a.queued_at < cutoff
-        ]
-        return StuckDeliveries(tuple(waiting), (), ())
+        open_ = sorted(
+            (
+                a
+                for a in self._state.attempts.values()
+                if a.executed_at is None and a.unqueued_at is None
+            ),
+            key=lambda a: (a.queued_at, int(a.id)),
+        )
+        waiting = tuple(a for a in open_ if a.queued_at < cutoff)
+        unseen = tuple(a for a in open_ if a.online_only)
+        return StuckDeliveries(waiting, unseen, ())
