@@ -21,7 +21,8 @@ phases returned, so keyset paging across phases never repeats or skips a row:
    (``core.search_text.rank_near``), closest first, labelled ``MatchKind.NAME_NEAR``.
 
 An input that can only be an ID (``search_terms.looks_like_id``: a SteamID64, a UUID,
-a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases.
+a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases;
+its first page is one prepared statement (``search.by_id``: both phases and the figures).
 An empty input lists the newest customers (by id, descending: ids grow with time and
 the primary key serves the order, where ``first_seen`` has no index). Net spent and
 "active subscriber" come afterwards, for the rows of the page only, in one statement.
@@ -41,14 +42,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from storeadmin.core.errors import Invalid
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
 from storeadmin.core.money import Money
 from storeadmin.core.search_text import rank_near, search_key, wants_near_matches
+from storeadmin.data.base import Reader
 from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.paging import decode_cursor, encode_cursor, int_key
+from storeadmin.data.search.by_id import find_by_id, has_lookups
 from storeadmin.data.search.sql import (
     EXACT_RANK,
     MAX_METADATA_KEYS,
@@ -131,7 +134,7 @@ class MetadataKeys:
         self._keys: list[str] | None = None
         self._read_at = 0.0
 
-    def get(self, session: Session) -> list[str]:
+    def get(self, session: Reader) -> list[str]:
         """The cached keys, or the keys read through ``session`` when stale."""
         with self._lock:
             if self._keys is not None and self._clock() - self._read_at < self._ttl:
@@ -163,7 +166,7 @@ class _Hit:
 class _Search:
     """What every phase needs: the input, its folded form and the earlier phases' matches."""
 
-    session: Session
+    session: Reader
     text: str
     key: str
     keys_cache: MetadataKeys | None
@@ -317,7 +320,7 @@ def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) ->
 
 
 def _walk_by_id(
-    session: Session, params: dict[str, Any], bounded: bool, exclude: str, want: int
+    session: Reader, params: dict[str, Any], bounded: bool, exclude: str, want: int
 ) -> list[Any] | None:
     """The page from id-range windows, or None when the fragment is too rare for that.
 
@@ -421,7 +424,7 @@ def phases_for(key: str) -> list[str]:
 
 
 def search_customers(
-    session: Session,
+    session: Reader,
     query: str,
     *,
     limit: int,
@@ -440,12 +443,16 @@ def search_customers(
         if payload.get("q") != text or payload.get("p") not in phases:
             raise Invalid({"cursor": "this page cursor belongs to another search"})
         start, after = payload["p"], payload
-    if search.key:
+    id_shaped = looks_like_id(text)
+    if search.key and id_shaped and cursor is None:
+        page = _id_page(search, limit, now, currency)
+        if page is not None:
+            return page
+    elif search.key:
         search.exact = _find_exact(search)
     # An ID-shaped input the ID phases matched is not a name: skip the name phases.
     # Later pages know it again: the exact phase reruns, and a cursor still in the
     # metadata phase means that phase matched.
-    id_shaped = looks_like_id(text)
     id_matched = bool(search.exact) or start == "meta"
     hits: list[_Hit] = []
     for phase in phases[phases.index(start) :]:
@@ -460,25 +467,90 @@ def search_customers(
     return _page(session, text, hits, limit, now, currency)
 
 
+def _id_page(
+    search: _Search, limit: int, now: datetime, currency: str
+) -> Page[CustomerSummary] | None:
+    """An ID-shaped input's page from one statement (``search.by_id``), or None when
+    neither the exact nor the metadata phase matched: the name phases then run, told
+    that those two found nothing."""
+    forms = parse_id_forms(search.text)
+    externals = external_candidates(search.text)
+    keys: list[str] | None = search.searchable_keys()
+    if keys is not None and len(keys) > MAX_METADATA_KEYS:
+        keys = None  # too many to list: the lookup ignores keys
+    kinds = tuple(kind for kind, _ in forms)
+    if not has_lookups(kinds, externals, None if keys is None else len(keys)):
+        return None
+    found = find_by_id(
+        _connection(search.session),
+        number=forms[0][1] if forms else None,
+        kinds=kinds,
+        externals=externals,
+        text=search.text,
+        keys=keys,
+        want=limit + 1,
+    )
+    if not found.exact and not found.meta:
+        search.exact, search._meta_rows = [], []
+        return None
+    hits = [
+        _Hit(row, _KIND_OF_RANK[rank], {"p": "exact", "r": rank, "c": cid})
+        for rank, cid, row in found.exact
+    ]
+    hits += [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
+    return _page(
+        search.session,
+        search.text,
+        hits[: limit + 1],
+        limit,
+        now,
+        currency,
+        figures=(found.spent, found.subscribers),
+    )
+
+
+def _connection(reader: Reader) -> Connection:
+    """The Core connection under ``reader`` (``Prepared`` statements run on it)."""
+    return reader if isinstance(reader, Connection) else reader.connection()
+
+
 def _page(
-    session: Session, text: str, hits: list[_Hit], limit: int, now: datetime, currency: str
+    session: Reader,
+    text: str,
+    hits: list[_Hit],
+    limit: int,
+    now: datetime,
+    currency: str,
+    figures: tuple[dict[int, int], set[int]] | None = None,
 ) -> Page[CustomerSummary]:
     shown = hits[:limit]
     next_cursor = None
     if len(hits) > limit and shown:
         next_cursor = encode_cursor(_CURSOR_KIND, {"q": text, **shown[-1].resume})
-    return Page(
-        items=summaries(session, [(hit.row, hit.kind) for hit in shown], now, currency),
-        next_cursor=next_cursor,
-    )
+    matches = [(hit.row, hit.kind) for hit in shown]
+    if figures is None:
+        items = summaries(session, matches, now, currency)
+    else:
+        items = _summaries(matches, *figures, now, currency)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 def summaries(
-    session: Session, matches: list[tuple[Any, MatchKind]], now: datetime, currency: str
+    session: Reader, matches: list[tuple[Any, MatchKind]], now: datetime, currency: str
 ) -> tuple[CustomerSummary, ...]:
     """Search-result rows for ``customers`` rows and why each matched; net spent and
     "active subscriber" come from one statement for all of them."""
     spent, subscribers = search_figures(session, [int(row.id) for row, _ in matches])
+    return _summaries(matches, spent, subscribers, now, currency)
+
+
+def _summaries(
+    matches: list[tuple[Any, MatchKind]],
+    spent: dict[int, int],
+    subscribers: set[int],
+    now: datetime,
+    currency: str,
+) -> tuple[CustomerSummary, ...]:
     return tuple(
         CustomerSummary(
             id=str(row.id),

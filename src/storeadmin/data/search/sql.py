@@ -25,9 +25,10 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storeadmin.core.models import MatchKind
+from storeadmin.data.base import Reader
 from storeadmin.data.schema import CustomerRow, MetadataRow, OrderRow, SubscriptionRow
 
 MAX_METADATA_KEYS = 200
@@ -56,7 +57,7 @@ VOCAB = table("customers_fts_vocab", column("term"), column("doc"))
 """SQLite: how many customers' search keys hold each trigram (FTS5's vocabulary)."""
 
 
-def metadata_keys(session: Session) -> list[str]:
+def metadata_keys(session: Reader) -> list[str]:
     """Distinct metadata keys by a loose index scan: one index seek per key, one statement."""
     return [str(k) for k in session.execute(_metadata_keys_sql()).scalars()]
 
