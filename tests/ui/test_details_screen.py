@@ -315,7 +315,7 @@ async def test_large_customer_pages_in_and_never_exceeds_500_rows(
         # The newest-first order survives paging: the last row is the oldest order.
         assert rows(table)[-1][1] == f"Crate {WHALE_ORDERS - 1}"
         status = text_of(pilot, "#orders .tab-status")
-        assert f"{WHALE_ORDERS}" in status
+        assert f"{WHALE_ORDERS:,}" in status
         await pilot.press("home")
         await wait_ready(pilot)
         assert table.dropped_rows == 0

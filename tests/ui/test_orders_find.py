@@ -135,7 +135,7 @@ async def test_filter_by_product_and_back_to_all(sql_ui_store: UiStore) -> None:
         # Esc: every order again, the line gone; a second esc is the screen's Back.
         await pilot.press("escape")
         await wait_ready(pilot)
-        assert f"of {ORDERS}" in text_of(pilot, "#orders .tab-status")
+        assert f"of {ORDERS:,}" in text_of(pilot, "#orders .tab-status")
         assert rows(table)[0][0] == f"#{ids[0]}"
         assert "Filtered" not in screen_text(app)
         await pilot.press("escape")

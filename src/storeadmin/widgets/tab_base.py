@@ -279,9 +279,9 @@ class PagedTab(ReportsWorkerFailures, Vertical, Generic[T]):
         else:
             first = table.dropped_rows + 1
             last = table.dropped_rows + table.row_count
-            text = f"{self.NOUN.capitalize()} {first}–{last}"
+            text = f"{self.NOUN.capitalize()} {first:,}–{last:,}"
             if self._total is not None:
-                text += f" of {self._total}"
+                text += f" of {self._total:,}"
             if table.has_more:
                 text += " · more below ↓"
         self.query_one(".tab-status", Static).update(text)
