@@ -12,7 +12,8 @@ For each input (drawn from the store's own rows with a seeded ``random.Random``)
   is the one-read overview, when the service has it (and ``open whale``: the same for
   the 20,000-order customer, a fifth as many times);
 * **exact**: ``search_customers`` with a customer's SteamID64 or Minecraft UUID;
-* **page**: one 100-row next page of the whale's orders at a random depth.
+* **page**: one 100-row next page of the whale's orders at a random depth; with
+  ``--tab-pages`` also of its subscriptions and inventory (full next pages only).
 
 Each kind reports p50 / p95 / max of the service call and of a raw-driver replay of
 the SQL it executed (``benchmarks.replay``), service ÷ raw, and per call the
@@ -33,6 +34,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -40,6 +42,7 @@ from sqlalchemy import Engine, event
 from benchmarks.data_bench import _measure, _Sampler
 from benchmarks.replay import RawReplayer, SqlCapture
 from benchmarks.timing import Stats, ratio
+from storeadmin.core.models import Page
 from storeadmin.data import SqlStoreService, open_sql_store
 
 PAGE = 100
@@ -196,17 +199,41 @@ def _ordinary_customers(raw: RawReplayer, rng: random.Random, count: int, whale:
 
 
 def _page_cursors(
-    service: SqlStoreService, whale: str, count: int, rng: random.Random
+    fetch: Callable[[str | None], Page[Any]], count: int, rng: random.Random
 ) -> list[str]:
+    """``count`` cursors drawn from those that open a full next page of the list."""
     cursors: list[str] = []
-    cursor: str | None = None
-    while True:
-        page = service.list_orders(whale, limit=PAGE, cursor=cursor)
-        if page.next_cursor is None:
-            break
+    cursor = fetch(None).next_cursor
+    while cursor is not None:
+        page = fetch(cursor)
+        if len(page.items) == PAGE:
+            cursors.append(cursor)
         cursor = page.next_cursor
-        cursors.append(cursor)
     return [rng.choice(cursors) for _ in range(count)] if cursors else []
+
+
+def _fetch_page(fetch: Callable[..., Page[Any]], cursor: str | None) -> Page[Any]:
+    return fetch(cursor=cursor)
+
+
+def _page_kinds(
+    service: SqlStoreService, whale: str, count: int, rng: random.Random, *, tab_pages: bool
+) -> list[tuple[str, list[Callable[[], object]]]]:
+    """One 100-row next page at a random depth of the whale's lists."""
+    lists: list[tuple[str, Callable[..., Page[Any]]]] = [("orders", service.list_orders)]
+    if tab_pages:
+        lists += [
+            ("subscriptions", service.list_subscriptions),
+            ("inventory", service.list_inventory),
+        ]
+    kinds: list[tuple[str, list[Callable[[], object]]]] = []
+    for name, read in lists:
+        fetch = partial(read, whale, limit=PAGE)
+        cursors = _page_cursors(partial(_fetch_page, fetch), count, rng)
+        if cursors:
+            calls: list[Callable[[], object]] = [partial(fetch, cursor=c) for c in cursors]
+            kinds.append((f"{name} page ({PAGE} rows)", calls))
+    return kinds
 
 
 def run_open_bench(
@@ -215,8 +242,10 @@ def run_open_bench(
     count: int = 300,
     seed: int = 13,
     progress: Callable[[str], None] = print,
+    tab_pages: bool = False,
 ) -> list[KindResult]:
-    """Measure open / exact search / one page; return one result per kind."""
+    """Measure open / exact search / one page (``tab_pages``: of each paged tab);
+    return one result per kind."""
     from storeadmin.demo import WHALE_ID
 
     rng = random.Random(seed)
@@ -240,16 +269,7 @@ def run_open_bench(
                 ("open whale (open_customer)", [lambda: opener(whale, limit=PAGE)] * (count // 5))
             )
         kinds.append(("exact-ID search", [lambda t=t: service.search_customers(t) for t in exact]))
-        cursors = _page_cursors(service, str(WHALE_ID), count, rng)
-        kinds.append(
-            (
-                "orders page (100 rows)",
-                [
-                    lambda c=c: service.list_orders(str(WHALE_ID), limit=PAGE, cursor=c)
-                    for c in cursors
-                ],
-            )
-        )
+        kinds += _page_kinds(service, str(WHALE_ID), count, rng, tab_pages=tab_pages)
         for kind, calls in kinds:
             progress(f"{kind}: {len(calls)} inputs")
             counts = count_calls(service.engine, calls)
@@ -285,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="an existing demo store (SQLite path or URL)")
     parser.add_argument("--pg", help="an existing PostgreSQL demo store (only read)")
     parser.add_argument("--count", type=int, default=300, help="inputs per kind")
+    parser.add_argument(
+        "--tab-pages",
+        action="store_true",
+        help="also time a next page of the whale's subscriptions and inventory",
+    )
     args = parser.parse_args(argv)
     for label, url in (("SQLite", args.db), ("PostgreSQL", args.pg)):
         if not url:
@@ -292,7 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         service = open_sql_store(url, actor="bench")
         try:
             results = run_open_bench(
-                service, count=args.count, progress=lambda m: print(m, file=sys.stderr)
+                service,
+                count=args.count,
+                progress=lambda m: print(m, file=sys.stderr),
+                tab_pages=args.tab_pages,
             )
         finally:
             service.close()

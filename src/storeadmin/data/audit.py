@@ -10,6 +10,7 @@ transaction back, so a replay never changes anything.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -20,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from storeadmin.core.audit_detail import AuditDetail
 from storeadmin.core.errors import AlreadyDone, NotFound
-from storeadmin.core.models import AuditEntry, Page
+from storeadmin.core.models import AuditEntry, Page, trusted_constructor
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.ids import out_id, sql_id
-from storeadmin.data.paging import clamp_limit, decode_cursor, encode_cursor, int_key, keyset_page
+from storeadmin.data.paging import TabPages, clamp_limit
 from storeadmin.data.schema import AuditRow
 
 ALREADY_DONE = "already done"
@@ -98,6 +99,38 @@ def record(
         raise
 
 
+AUDIT_FIELDS = tuple(f.name for f in fields(AuditEntry))
+"""An audit row's values in ``AuditEntry``'s field order (named as the columns)."""
+AUDIT_PAGES = TabPages(
+    "audit",
+    query=lambda: select(*(AuditRow.__table__.c[name] for name in AUDIT_FIELDS)),
+    entity=AuditRow,
+    time_column=None,
+    filters=lambda _shape: [],
+    counted=False,
+    empty_next_checks=True,
+)
+"""A customer's history newest first by id (ids follow insertion); not counted."""
+_new_audit = trusted_constructor(AuditEntry)
+
+
+def _audit_from_values(values: tuple[Any, ...]) -> AuditEntry:
+    entry_id, at, actor, action, target_type, target_id, customer_id, *rest = values
+    before, after, reason = rest
+    return _new_audit(
+        str(entry_id),
+        at,
+        actor,
+        action,
+        target_type,
+        target_id,
+        out_id(customer_id),
+        before,
+        after,
+        reason,
+    )
+
+
 def audit_from_row(row: Any) -> AuditEntry:
     """An AuditEntry from an ``audit_log`` row."""
     return AuditEntry(
@@ -128,7 +161,7 @@ class AuditLog(ServiceBase):
 
         cid = sql_id(customer_id, "customer")
         target = sql_id(audit_id, "audit entry")
-        with self.read() as session:
+        with self.read_connection() as session:
             require_customer(session, cid)
             row = session.execute(
                 select(*AuditRow.__table__.c).where(
@@ -147,20 +180,8 @@ class AuditLog(ServiceBase):
         self, customer_id: str, *, limit: int = DEFAULT_PAGE, cursor: str | None = None
     ) -> Page[AuditEntry]:
         """The customer's audit entries newest first (id desc: ids follow insertion)."""
-        from storeadmin.data.customers import require_customer  # customers writes audit rows
-
         cid = sql_id(customer_id, "customer")
-        limit = clamp_limit(limit)
-        with self.read() as session:
-            require_customer(session, cid)
-            query = select(*AuditRow.__table__.c).where(AuditRow.customer_id == cid)
-            if cursor:
-                after = int_key(decode_cursor("audit", cursor).get("i"))
-                query = query.where(AuditRow.id < after)
-            rows = session.execute(query.order_by(AuditRow.id.desc()).limit(limit + 1)).all()
-        return keyset_page(
-            rows,
-            limit,
-            convert=audit_from_row,
-            cursor_of=lambda r: encode_cursor("audit", {"i": int(r.id)}),
-        )
+        with self.read_connection() as conn:
+            return AUDIT_PAGES.page(
+                conn, cid, limit=clamp_limit(limit), cursor=cursor, convert=_audit_from_values
+            )

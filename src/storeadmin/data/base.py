@@ -42,6 +42,11 @@ def checked_actor(actor: str) -> str:
         raise Invalid({"admin": str(error)}, f"--admin: {error}") from None
 
 
+def connection_of(reader: Reader) -> Connection:
+    """The Core connection a read runs on (a session's own, for ``Prepared`` statements)."""
+    return reader if isinstance(reader, Connection) else reader.connection()
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

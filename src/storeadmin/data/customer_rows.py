@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import Conflict, NotFound
 from storeadmin.core.models import Ban, Customer, Platform
+from storeadmin.data.base import Reader
 from storeadmin.data.schema import AuditRow, CustomerRow
 
 CUSTOMERS = CustomerRow.__table__
@@ -48,7 +49,7 @@ def customer_from_row(row: Any, now: datetime) -> Customer:
 
 
 def load_customer(
-    session: Session, customer_id: int, *, lock: bool = False, share: bool = False
+    session: Reader, customer_id: int, *, lock: bool = False, share: bool = False
 ) -> Row[Any]:
     """The current ``customers`` row (Core, never a cached ORM object) or NotFound.
 
@@ -65,7 +66,7 @@ def load_customer(
     return row
 
 
-def require_customer(session: Session, customer_id: int) -> None:
+def require_customer(session: Reader, customer_id: int) -> None:
     """NotFound unless the customer exists (reads only its key)."""
     found = session.execute(
         select(CUSTOMERS.c.id).where(CUSTOMERS.c.id == customer_id)

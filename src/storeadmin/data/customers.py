@@ -115,7 +115,7 @@ class Customers(ServiceBase):
         """The customer with the stats header figures (defined in ``data.stats``)."""
         key = sql_id(customer_id, "customer")
         now = self.now()
-        with self.read() as session:
+        with self.read_connection() as session:
             row = load_customer(session, key)
             currency = self.currency(session)
             stats = customer_stats(session, key, currency)

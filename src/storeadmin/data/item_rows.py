@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
-from sqlalchemy.orm import Session
 
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import (
@@ -26,6 +25,7 @@ from storeadmin.core.models import (
     ProductType,
     trusted_constructor,
 )
+from storeadmin.data.base import Reader
 from storeadmin.data.ids import out_id, out_ids
 from storeadmin.data.rowmap import picker
 from storeadmin.data.schema import InventoryItemRow, ProductRow
@@ -47,8 +47,11 @@ def item_state(state: str, expires_at: datetime | None, now: datetime) -> ItemSt
     return ItemState.ACTIVE
 
 
-def item_state_condition(state: ItemState, now: datetime) -> ColumnElement[bool]:
-    """SQL for an item state as the admin sees it: an active item past its end is expired."""
+def item_state_condition(
+    state: ItemState, now: datetime | ColumnElement[datetime]
+) -> ColumnElement[bool]:
+    """SQL for an item state as the admin sees it: an active item past its end is expired
+    (``now``: the moment, or a bind for it in a prepared statement)."""
     state = ItemState(state)
     if state is ItemState.ACTIVE:
         return (InventoryItemRow.state == ItemState.ACTIVE.value) & (
@@ -139,7 +142,7 @@ def attempt_from_row(row: Any, *, server_name: str) -> CommandAttempt:
     )
 
 
-def load_item_row(session: Session, item_id: int) -> Row[Any]:
+def load_item_row(session: Reader, item_id: int) -> Row[Any]:
     """The ``inventory_items`` row, or NotFound."""
     row = session.execute(select(ITEMS).where(ITEMS.c.id == item_id)).one_or_none()
     if row is None:
@@ -147,7 +150,7 @@ def load_item_row(session: Session, item_id: int) -> Row[Any]:
     return row
 
 
-def load_item(session: Session, item_id: int, now: datetime) -> InventoryItem:
+def load_item(session: Reader, item_id: int, now: datetime) -> InventoryItem:
     """One item with its product's name and type, or NotFound."""
     row = session.execute(
         select(*ITEM_COLUMNS)

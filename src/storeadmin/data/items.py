@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import commands, validation
@@ -35,24 +35,49 @@ from storeadmin.data import audit
 from storeadmin.data.base import ServiceBase
 from storeadmin.data.catalog import load_product, load_servers, server_keys
 from storeadmin.data.checks import checked, require_future, rowcount
-from storeadmin.data.customer_rows import customer_from_row, load_customer, require_customer
+from storeadmin.data.customer_rows import customer_from_row, load_customer
 from storeadmin.data.ids import sql_id
 from storeadmin.data.item_rows import (
-    ITEM_COLUMNS,
+    ITEM_FIELDS,
     attempt_from_row,
-    item_from_row,
+    item_from_values,
     item_state_condition,
     load_item,
     load_item_row,
 )
 from storeadmin.data.metadata import metadata_map
-from storeadmin.data.paging import clamp_limit, newest_first_page
+from storeadmin.data.paging import TabPages, clamp_limit
 from storeadmin.data.schema import (
     CommandAttemptRow,
     GameServerRow,
     InventoryItemRow,
     ProductRow,
+    UtcDateTime,
 )
+
+# ------------------------------------------------------------------ list pages
+
+ITEM_PAGES = TabPages(
+    "inventory",
+    query=lambda: select(
+        *(InventoryItemRow.__table__.c[name] for name in ITEM_FIELDS),
+        ProductRow.name.label("product_name"),
+        ProductRow.type.label("product_type"),
+    ).join(ProductRow, ProductRow.id == InventoryItemRow.product_id),
+    entity=InventoryItemRow,
+    time_column=InventoryItemRow.granted_at,
+    filters=lambda shape: [
+        item_state_condition(ItemState(state), bindparam("now", type_=UtcDateTime()))
+        for state in shape
+    ],
+)
+"""A customer's items newest granted first; the shape is the state asked for, if any
+(``now`` a bind: one statement serves every call)."""
+
+
+def _granted_at(item: InventoryItem) -> datetime:
+    return item.granted_at
+
 
 # ------------------------------------------------------------------ service
 
@@ -71,37 +96,29 @@ class Items(ServiceBase):
         """Items newest granted first (granted_at desc, id desc), optionally of one state."""
         cid = sql_id(customer_id, "customer")
         now = self.now()
-        filters: list[ColumnElement[bool]] = [InventoryItemRow.customer_id == cid]
-        if state is not None:
-            filters.append(item_state_condition(state, now))
-        with self.read() as session:
-            return newest_first_page(
-                session,
-                select(*ITEM_COLUMNS)
-                .join(ProductRow, ProductRow.id == InventoryItemRow.product_id)
-                .where(*filters),
-                kind="inventory",
-                entity=InventoryItemRow,
-                time_column=InventoryItemRow.granted_at,
-                first_page_check=lambda: require_customer(session, cid),
-                filters=filters,
+        shape = () if state is None else (ItemState(state).value,)
+        with self.read_connection() as conn:
+            return ITEM_PAGES.page(
+                conn,
+                cid,
+                shape=shape,
+                params={"now": now},
                 limit=clamp_limit(limit),
                 cursor=cursor,
-                convert=lambda r: item_from_row(
-                    r, product_name=r.product_name, product_type=r.product_type, now=now
-                ),
+                convert=lambda v: item_from_values(v[:-2], v[-2], v[-1], now),
+                time_of=_granted_at,
             )
 
     def get_item(self, item_id: str) -> InventoryItem:
         """One inventory item, whoever owns it."""
         key = sql_id(item_id, "item")
-        with self.read() as session:
-            return load_item(session, key, self.now())
+        with self.read_connection() as conn:
+            return load_item(conn, key, self.now())
 
     def list_command_attempts(self, item_id: str) -> tuple[CommandAttempt, ...]:
         """Every command attempt of an item, oldest first, with its server's name."""
         key = sql_id(item_id, "inventory item")
-        with self.read() as session:
+        with self.read_connection() as session:
             found = session.execute(
                 select(InventoryItemRow.id).where(InventoryItemRow.id == key)
             ).scalar_one_or_none()

@@ -7,14 +7,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
 
 from storeadmin.core import validation
 from storeadmin.core.audit_detail import rebuild_maps
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import MetadataField
 from storeadmin.data import audit
-from storeadmin.data.base import ServiceBase
+from storeadmin.data.base import Reader, ServiceBase
 from storeadmin.data.checks import rowcount
 from storeadmin.data.customers import load_customer, require_customer, stale_conflict
 from storeadmin.data.ids import sql_id, sql_version
@@ -24,7 +23,7 @@ METADATA_ACTIONS = ("metadata.replace",)
 """The audit action of a metadata save (named in its conflicts)."""
 
 
-def metadata_map(session: Session, customer_id: int) -> dict[str, str]:
+def metadata_map(session: Reader, customer_id: int) -> dict[str, str]:
     """The customer's metadata as a dict (placeholder values, audit before/after)."""
     rows = session.execute(
         select(MetadataRow.key, MetadataRow.value).where(MetadataRow.customer_id == customer_id)
@@ -69,7 +68,7 @@ def metadata_diff(
 
 
 def metadata_maps_at(
-    session: Session, customer_id: int, audit_id: int
+    session: Reader, customer_id: int, audit_id: int
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The whole map before and after one ``metadata.replace`` audit entry of the
     customer, rebuilt in ``session`` from today's map by undoing the newer changes
@@ -99,9 +98,9 @@ class Metadata(ServiceBase):
         Sorted here, not in SQL: collations differ between the backends.
         """
         cid = sql_id(customer_id, "customer")
-        with self.read() as session:
-            require_customer(session, cid)
-            return _sorted_fields(metadata_map(session, cid))
+        with self.read_connection() as conn:
+            require_customer(conn, cid)
+            return _sorted_fields(metadata_map(conn, cid))
 
     def replace_metadata(
         self,
@@ -161,7 +160,7 @@ class Metadata(ServiceBase):
         History shows in full), rebuilt from today's map by undoing the newer changes."""
         cid = sql_id(customer_id, "customer")
         target = sql_id(audit_id, "audit entry")
-        with self.read() as session:
+        with self.read_connection() as session:
             require_customer(session, cid)
             before_map, after_map = metadata_maps_at(session, cid, target)
         return _sorted_fields(before_map), _sorted_fields(after_map)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 
 from storeadmin.core.errors import NotFound
 from storeadmin.core.models import (
@@ -30,9 +31,8 @@ from storeadmin.core.models import (
 from storeadmin.core.money import Money
 from storeadmin.core.service import DEFAULT_PAGE
 from storeadmin.data.base import ServiceBase
-from storeadmin.data.customer_rows import require_customer
 from storeadmin.data.ids import out_id, sql_id
-from storeadmin.data.paging import clamp_limit, newest_first_page
+from storeadmin.data.paging import Shape, TabPages, clamp_limit
 from storeadmin.data.rowmap import picker
 from storeadmin.data.schema import OrderLineRow, OrderRow, ProductRow, SubscriptionRow
 from storeadmin.data.stats import subscription_payments
@@ -41,6 +41,10 @@ RECENT_SUBSCRIPTION_ORDERS = 10
 
 ORDER_COLUMNS = tuple(OrderRow.__table__.c)
 SUBSCRIPTION_COLUMNS = (*SubscriptionRow.__table__.c, ProductRow.name.label("product_name"))
+ORDER_FIELDS = tuple(f.name for f in fields(Order))
+"""An order's stored values in ``Order``'s field order (its fields are named as the columns)."""
+SUBSCRIPTION_FIELDS = tuple(SubscriptionRow.__table__.c.keys())
+"""A subscription's stored values in ``subscription_from_values``' order: its columns'."""
 
 
 # ------------------------------------------------------------------ rows
@@ -56,25 +60,8 @@ def order_status(value: str) -> OrderStatus:
 
 _new_order = trusted_constructor(Order)
 _new_subscription = trusted_constructor(Subscription)
-_order_values = picker(ORDER_COLUMNS, [f.name for f in fields(Order)])
-"""An order row's values in ``Order``'s field order (its fields are named as the columns)."""
-_subscription_values = picker(
-    SUBSCRIPTION_COLUMNS,
-    (
-        "id",
-        "customer_id",
-        "product_id",
-        "amount",
-        "interval_value",
-        "interval_scale",
-        "status",
-        "created_at",
-        "current_period_end",
-        "next_billing_at",
-        "canceled_at",
-        "cancel_reason",
-    ),
-)
+_order_values = picker(ORDER_COLUMNS, ORDER_FIELDS)
+_subscription_values = picker(SUBSCRIPTION_COLUMNS, SUBSCRIPTION_FIELDS)
 
 
 def order_from_row(row: Any, currency: str) -> Order:
@@ -167,6 +154,53 @@ def _subscription(row: Any, currency: str) -> Subscription:
     return subscription_from_row(row, product_name=row.product_name, currency=currency)
 
 
+# ------------------------------------------------------------------ list pages
+
+
+def _order_filters(shape: Shape) -> list[ColumnElement[bool]]:
+    """``status``: of one status; ``product_id``: with a line of that product (an EXISTS
+    on ``order_lines`` by its ``order_id`` index, probed for each of the customer's
+    orders as the (customer_id, created_at, id) index walks them newest first)."""
+    found: list[ColumnElement[bool]] = []
+    if "status" in shape:
+        found.append(OrderRow.status == bindparam("status"))
+    if "product_id" in shape:
+        found.append(
+            exists()
+            .where(
+                OrderLineRow.order_id == OrderRow.id,
+                OrderLineRow.product_id == bindparam("product_id"),
+            )
+            .correlate(OrderRow)
+        )
+    return found
+
+
+ORDER_PAGES = TabPages(
+    "orders",
+    query=lambda: select(*(OrderRow.__table__.c[name] for name in ORDER_FIELDS)),
+    entity=OrderRow,
+    time_column=OrderRow.created_at,
+    filters=_order_filters,
+)
+SUBSCRIPTION_PAGES = TabPages(
+    "subscriptions",
+    query=lambda: select(
+        *(SubscriptionRow.__table__.c[name] for name in SUBSCRIPTION_FIELDS),
+        ProductRow.name.label("product_name"),
+    ).join(ProductRow, ProductRow.id == SubscriptionRow.product_id),
+    entity=SubscriptionRow,
+    time_column=SubscriptionRow.created_at,
+    filters=lambda shape: (
+        [SubscriptionRow.status == bindparam("status")] if "status" in shape else []
+    ),
+)
+
+
+def _created_at(listed: Order | Subscription) -> datetime:
+    return listed.created_at
+
+
 # ------------------------------------------------------------------ service
 
 
@@ -185,40 +219,31 @@ class Orders(ServiceBase):
         """Orders newest first (created_at desc, id desc), optionally of one status and
         of those with a line of ``product_id``.
 
-        The product filter is an EXISTS on ``order_lines`` by its ``order_id`` index,
-        probed for each of the customer's orders as the (customer_id, created_at, id)
-        index walks them newest first.
+        Pages are ``ORDER_PAGES``' prepared statements (one per filter shape).
         """
         cid = sql_id(customer_id, "customer")
-        filters: list[ColumnElement[bool]] = [OrderRow.customer_id == cid]
+        params: dict[str, Any] = {}
         if status is not None:
-            filters.append(OrderRow.status == OrderStatus(status).value)
+            params["status"] = OrderStatus(status).value
         if product_id is not None:
-            pid = sql_id(product_id, "product")
-            filters.append(
-                exists()
-                .where(OrderLineRow.order_id == OrderRow.id, OrderLineRow.product_id == pid)
-                .correlate(OrderRow)
-            )
-        with self.read() as session:
-            currency = self.currency(session)
-            return newest_first_page(
-                session,
-                select(*ORDER_COLUMNS).where(*filters),
-                kind="orders",
-                entity=OrderRow,
-                time_column=OrderRow.created_at,
-                first_page_check=lambda: require_customer(session, cid),
-                filters=filters,
+            params["product_id"] = sql_id(product_id, "product")
+        with self.read_connection() as conn:
+            money = Money.maker(self.currency(conn))
+            return ORDER_PAGES.page(
+                conn,
+                cid,
+                shape=tuple(sorted(params)),
+                params=params,
                 limit=clamp_limit(limit),
                 cursor=cursor,
-                convert=lambda r: order_from_row(r, currency),
+                convert=lambda values: order_from_values(money, values),
+                time_of=_created_at,
             )
 
     def get_order(self, order_id: str) -> OrderDetails:
         """One order with its lines (in line order)."""
         key = sql_id(order_id, "order")
-        with self.read() as session:
+        with self.read_connection() as session:
             currency = self.currency(session)
             row = session.execute(select(*ORDER_COLUMNS).where(OrderRow.id == key)).one_or_none()
             if row is None:
@@ -254,30 +279,26 @@ class Orders(ServiceBase):
     ) -> Page[Subscription]:
         """Subscriptions newest first (created_at desc, id desc), optionally of one status."""
         cid = sql_id(customer_id, "customer")
-        filters: list[ColumnElement[bool]] = [SubscriptionRow.customer_id == cid]
+        params: dict[str, Any] = {}
         if status is not None:
-            filters.append(SubscriptionRow.status == SubscriptionStatus(status).value)
-        with self.read() as session:
-            currency = self.currency(session)
-            return newest_first_page(
-                session,
-                select(*SUBSCRIPTION_COLUMNS)
-                .join(ProductRow, ProductRow.id == SubscriptionRow.product_id)
-                .where(*filters),
-                kind="subscriptions",
-                entity=SubscriptionRow,
-                time_column=SubscriptionRow.created_at,
-                first_page_check=lambda: require_customer(session, cid),
-                filters=filters,
+            params["status"] = SubscriptionStatus(status).value
+        with self.read_connection() as conn:
+            money = Money.maker(self.currency(conn))
+            return SUBSCRIPTION_PAGES.page(
+                conn,
+                cid,
+                shape=tuple(params),
+                params=params,
                 limit=clamp_limit(limit),
                 cursor=cursor,
-                convert=lambda r: _subscription(r, currency),
+                convert=lambda v: subscription_from_values(money, v[:-1], v[-1]),
+                time_of=_created_at,
             )
 
     def get_subscription(self, subscription_id: str) -> SubscriptionDetails:
         """One subscription, its payment figures and its 10 newest orders."""
         key = sql_id(subscription_id, "subscription")
-        with self.read() as session:
+        with self.read_connection() as session:
             currency = self.currency(session)
             row = session.execute(
                 select(*SUBSCRIPTION_COLUMNS)

@@ -206,8 +206,8 @@ class Overview(ServiceBase):
         limit = clamp_limit(limit)
         now = self.now()
         if self._currency is None:
-            with self.read() as session:
-                self.currency(session)  # once per service: then cached
+            with self.read_connection() as conn:
+                self.currency(conn)  # once per service: then cached
         currency = self._currency or "USD"
         by_kind: dict[str, list[Sequence[Any]]] = {k: [] for k in "csmrkioua"}
         counts: dict[str, int] = {}

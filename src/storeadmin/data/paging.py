@@ -13,13 +13,23 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    func,
+    select,
+    tuple_,
+)
 
-from storeadmin.core.errors import Invalid
+from storeadmin.core.errors import Invalid, NotFound
 from storeadmin.core.models import Page
+from storeadmin.data.prepared import Prepared
+from storeadmin.data.schema import CustomerRow
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -107,46 +117,144 @@ def _time_after(kind: str, cursor: str) -> tuple[datetime, int, int | None]:
     return parse_time_key(payload.get("t")), int_key(payload.get("i")), total
 
 
-def _count(session: Session, entity: Any, filters: list[ColumnElement[bool]]) -> int:
-    return int(
-        session.execute(select(func.count()).select_from(entity).where(*filters)).scalar_one()
-    )
+Shape = tuple[str, ...]
+"""The optional filters one list read applies, by name (``("status",)``, ``()``…): each
+shape has its own statements."""
+
+CID = bindparam("cid", type_=BigInteger)
+"""The customer whose list is read (every list statement takes it)."""
 
 
-def newest_first_page(
-    session: Session,
-    query: Select[Any],
-    *,
-    kind: str,
-    entity: Any,
-    time_column: Any,
-    first_page_check: Callable[[], object],
-    filters: list[ColumnElement[bool]],
-    limit: int,
-    cursor: str | None,
-    convert: Callable[[Any], T],
-) -> Page[T]:
-    """One keyset page of ``query`` by (time desc, id desc), ``filters`` already applied.
+class Listed(Protocol):
+    """What a tab list holds: items with an ID (the keyset's tie-breaker)."""
 
-    Lists are keyset pages over (time desc, id desc) backed by a (customer_id, time, id)
-    index, so the first page of a 20,000-order customer costs the same as any other's.
-    The first page runs ``first_page_check`` (the customer exists) and counts; a next
-    page (``cursor``) does neither: its total is the first page's, carried in the cursor.
+    @property
+    def id(self) -> str: ...
+
+
+L = TypeVar("L", bound=Listed)
+
+
+class TabPages:
+    """A customer's tab list as keyset pages of prepared statements (``data.prepared``).
+
+    Newest first by (``time_column`` desc, id desc), backed by a (customer_id, time, id)
+    index, so the first page of a 20,000-order customer costs the same as any other's;
+    without a time column (history) by id desc. Each shape's statements are built once
+    and compiled once per dialect, and run as driver SQL on the read's connection: no
+    statement building, cache key or ORM loading per page, and rows come back as
+    values (``Prepared.values``) for ``convert``.
+
+    A next page (``cursor``) is one statement: its total is the first page's, carried
+    in the cursor. The first page adds one statement that checks the customer exists
+    and, when ``counted``, counts the list (a scalar subquery each). With
+    ``empty_next_checks`` an empty next page checks the customer too (history's next
+    pages have always said NotFound for an unknown customer).
     """
-    total: int | None
-    if cursor:
-        at, row_id, total = _time_after(kind, cursor)
-        query = query.where(tuple_(time_column, entity.id) < tuple_(at, row_id))
-    else:
-        first_page_check()
-        total = _count(session, entity, filters)
-    rows = session.execute(
-        query.order_by(time_column.desc(), entity.id.desc()).limit(limit + 1)
-    ).all()
-    return keyset_page(
-        rows,
-        limit,
-        convert=convert,
-        cursor_of=lambda r: _time_cursor(kind, getattr(r, time_column.key), r.id, total),
-        total=total,
-    )
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        query: Callable[[], Select[Any]],
+        entity: Any,
+        time_column: Any | None,
+        filters: Callable[[Shape], list[ColumnElement[bool]]],
+        counted: bool = True,
+        empty_next_checks: bool = False,
+    ) -> None:
+        self.kind = kind
+        self._query = query
+        self._entity = entity
+        self._time = time_column
+        self._filters = filters
+        self._counted = counted
+        self._empty_next_checks = empty_next_checks
+        self._pages: dict[tuple[Shape, bool], Prepared] = {}
+        self._heads: dict[Shape, Prepared] = {}
+
+    def _where(self, shape: Shape) -> list[ColumnElement[bool]]:
+        return [self._entity.customer_id == CID, *self._filters(shape)]
+
+    def _page_sql(self, shape: Shape, after: bool) -> Select[Any]:
+        query = self._query().where(*self._where(shape))
+        row_id = self._entity.id
+        after_id = bindparam("after_id", type_=BigInteger)
+        if self._time is None:
+            if after:
+                query = query.where(row_id < after_id)
+            order = [row_id.desc()]
+        else:
+            if after:
+                after_time = bindparam("after_time", type_=self._time.type)
+                query = query.where(tuple_(self._time, row_id) < tuple_(after_time, after_id))
+            order = [self._time.desc(), row_id.desc()]
+        return query.order_by(*order).limit(bindparam("lim", type_=BigInteger))
+
+    def _head_sql(self, shape: Shape) -> Select[Any]:
+        customers = CustomerRow.__table__
+        columns: list[Any] = [
+            select(customers.c.id).where(customers.c.id == CID).scalar_subquery().label("found")
+        ]
+        if self._counted:
+            count = select(func.count()).select_from(self._entity).where(*self._where(shape))
+            columns.append(count.scalar_subquery().label("total"))
+        return select(*columns)
+
+    def page_statement(self, shape: Shape, after: bool) -> Prepared:
+        """The page statement of ``shape``, first page or next (``after``)."""
+        found = self._pages.get((shape, after))
+        if found is None:
+            found = Prepared(lambda _dialect: self._page_sql(shape, after))
+            self._pages[(shape, after)] = found
+        return found
+
+    def _head_statement(self, shape: Shape) -> Prepared:
+        found = self._heads.get(shape)
+        if found is None:
+            found = self._heads[shape] = Prepared(lambda _dialect: self._head_sql(shape))
+        return found
+
+    def _check(self, conn: Connection, shape: Shape, values: dict[str, Any]) -> int | None:
+        """NotFound unless the customer exists; the list's total when ``counted``."""
+        head: Sequence[Any] = self._head_statement(shape).rows(conn, values)[0]
+        if head[0] is None:
+            raise NotFound(f"no customer with ID {values['cid']}")
+        return int(head[1]) if self._counted else None
+
+    def page(
+        self,
+        conn: Connection,
+        customer_id: int,
+        *,
+        shape: Shape = (),
+        params: dict[str, Any] | None = None,
+        limit: int,
+        cursor: str | None,
+        convert: Callable[[tuple[Any, ...]], L],
+        time_of: Callable[[L], datetime] | None = None,
+    ) -> Page[L]:
+        """One page of the customer's list: ``limit`` items ``convert``ed from the values
+        of the list's columns, and the cursor after the last one (from ``time_of`` of
+        it and its id). NotFound on a first page when there is no such customer."""
+        values: dict[str, Any] = {**(params or {}), "cid": customer_id, "lim": limit + 1}
+        total: int | None = None
+        if cursor:
+            if self._time is None:
+                values["after_id"] = int_key(decode_cursor(self.kind, cursor).get("i"))
+            else:
+                values["after_time"], values["after_id"], total = _time_after(self.kind, cursor)
+        else:
+            total = self._check(conn, shape, values)
+        rows = self.page_statement(shape, bool(cursor)).values(conn, values)
+        if cursor and not rows and self._empty_next_checks:
+            self._check(conn, shape, values)
+        items = tuple(convert(row) for row in rows[:limit])
+        next_cursor = None
+        if len(rows) > limit and items:
+            last = items[-1]
+            if time_of is None:
+                next_cursor = encode_cursor(self.kind, {"i": int(last.id)})
+            else:
+                next_cursor = _time_cursor(self.kind, time_of(last), int(last.id), total)
+        return Page(items=items, next_cursor=next_cursor, total=total)

@@ -46,7 +46,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
 from storeadmin.core.models import (
     BillingInterval,
@@ -58,6 +57,7 @@ from storeadmin.core.models import (
     trusted_constructor,
 )
 from storeadmin.core.money import Money
+from storeadmin.data.base import Reader, connection_of
 from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.prepared import Prepared
 from storeadmin.data.schema import OrderRow, SubscriptionRow
@@ -100,7 +100,7 @@ def _stats_sql() -> Select[*tuple[Any, ...]]:
     )
 
 
-def customer_stats(session: Session, customer_id: int, currency: str) -> CustomerStats:
+def customer_stats(session: Reader, customer_id: int, currency: str) -> CustomerStats:
     """The stats header of one customer (see the module docstring for definitions)."""
     groups = session.execute(_stats_sql(), {"customer_id": customer_id})
     return stats_of(groups, subscription_figures(session, customer_id), currency)
@@ -144,7 +144,7 @@ def round_half_up(value: Fraction) -> int:
     return sign * int((magnitude * 2 + 1) // 2)
 
 
-def subscription_figures(session: Session, customer_id: int) -> tuple[int, int]:
+def subscription_figures(session: Reader, customer_id: int) -> tuple[int, int]:
     """(MRR in minor units, number of active subscriptions) of one customer."""
     s = SubscriptionRow
     rows = session.execute(
@@ -204,7 +204,7 @@ def _months_sql(sqlite: bool) -> Select[*tuple[Any, ...]]:
 
 
 def spend_by_month(
-    session: Session, customer_id: int, currency: str, now: datetime
+    session: Reader, customer_id: int, currency: str, now: datetime
 ) -> tuple[SpendPoint, ...]:
     """Net spent per calendar month for the last 12 months (the current one included)."""
     start = spend_start(now)
@@ -293,19 +293,17 @@ def _figures_sql(count: int, _dialect: Any = None) -> CompoundSelect[*tuple[Any,
     )
 
 
-def _figure_rows(session: Session, ids: list[int]) -> Iterable[Any]:
+def _figure_rows(session: Reader, ids: list[int]) -> Iterable[Any]:
     if len(ids) > FIGURES_PREPARED_UP_TO:
         return session.execute(_search_figures_sql(), {"ids": ids})
     count = len(ids)
     prepared = _FIGURES_BY_COUNT.get(count)
     if prepared is None:
         prepared = _FIGURES_BY_COUNT.setdefault(count, Prepared(partial(_figures_sql, count)))
-    return prepared.rows(session.connection(), {f"id{n}": cid for n, cid in enumerate(ids)})
+    return prepared.rows(connection_of(session), {f"id{n}": cid for n, cid in enumerate(ids)})
 
 
-def search_figures(
-    session: Session, customer_ids: Iterable[int]
-) -> tuple[dict[int, int], set[int]]:
+def search_figures(session: Reader, customer_ids: Iterable[int]) -> tuple[dict[int, int], set[int]]:
     """(net spent by customer, active subscribers) of the given customers, one statement.
 
     Missing from the dict means 0 spent.
@@ -324,7 +322,7 @@ def search_figures(
     return spent, subscribers
 
 
-def subscription_payments(session: Session, subscription_id: int) -> tuple[int, int]:
+def subscription_payments(session: Reader, subscription_id: int) -> tuple[int, int]:
     """(payments made, total paid in minor units) of one subscription.
 
     Payments made = paid orders (completed, refunded, chargeback) of the subscription.
