@@ -7,9 +7,11 @@ in SQL (``item_state_condition``), so expiry needs no background job.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
@@ -83,10 +85,27 @@ def item_from_row(
     return item_from_values(_item_values(row), product_name, product_type, now)
 
 
+@lru_cache(maxsize=4096)
+def _server_ids_from_text(text: str) -> tuple[str, ...]:
+    return out_ids(json.loads(text))
+
+
+def server_ids_of(stored: str | Sequence[int] | None) -> tuple[str, ...]:
+    """An item's server IDs from the stored JSON: its text (SQLite, or the list pages'
+    cast; parsed once per distinct text: a page's items share a few server lists) or
+    the list the driver already loaded."""
+    if stored is None:
+        return ()
+    if isinstance(stored, str):
+        return _server_ids_from_text(stored)
+    return out_ids(stored)
+
+
 def item_from_values(
     values: Sequence[Any], product_name: str, product_type: str, now: datetime
 ) -> InventoryItem:
-    """An InventoryItem from its stored values in ``ITEM_FIELDS`` order.
+    """An InventoryItem from its stored values in ``ITEM_FIELDS`` order (``server_ids``
+    as ``server_ids_of`` takes it).
 
     Built by ``trusted_constructor`` (fields in declaration order); the enums are dict
     hits, and an unknown stored value still raises ValueError through the enum.
@@ -118,7 +137,7 @@ def item_from_values(
         granted_by,
         granted_at,
         expires_at,
-        out_ids(server_ids),
+        server_ids_of(server_ids),
         revoked_at,
         revoked_by,
         revoke_reason,

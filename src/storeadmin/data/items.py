@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import Text, bindparam, cast, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storeadmin.core import commands, validation
@@ -57,10 +58,17 @@ from storeadmin.data.schema import (
 
 # ------------------------------------------------------------------ list pages
 
+
+def _listed(column: Any) -> Any:
+    # server_ids as text on both dialects: server_ids_of parses each distinct list once
+    # (a page's items share a few), where the driver or the JSON type parse every row's.
+    return cast(column, Text).label(column.name) if column.name == "server_ids" else column
+
+
 ITEM_PAGES = TabPages(
     "inventory",
     query=lambda: select(
-        *(InventoryItemRow.__table__.c[name] for name in ITEM_FIELDS),
+        *(_listed(InventoryItemRow.__table__.c[name]) for name in ITEM_FIELDS),
         ProductRow.name.label("product_name"),
         ProductRow.type.label("product_type"),
     ).join(ProductRow, ProductRow.id == InventoryItemRow.product_id),

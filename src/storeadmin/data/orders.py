@@ -58,6 +58,20 @@ def order_status(value: str) -> OrderStatus:
     return found if found is not None else OrderStatus(value)
 
 
+_SUBSCRIPTION_STATUSES = {status.value: status for status in SubscriptionStatus}
+_INTERVALS: dict[tuple[int, str], BillingInterval] = {}
+
+
+def _interval(value: int, scale: str) -> BillingInterval:
+    """The BillingInterval of stored values, shared (it is immutable; a dict hit)."""
+    found = _INTERVALS.get((value, scale))
+    if found is None:
+        found = BillingInterval(int(value), IntervalScale(scale))
+        if len(_INTERVALS) < 1024:
+            _INTERVALS[(value, scale)] = found
+    return found
+
+
 _new_order = trusted_constructor(Order)
 _new_subscription = trusted_constructor(Subscription)
 _order_values = picker(ORDER_COLUMNS, ORDER_FIELDS)
@@ -140,8 +154,8 @@ def subscription_from_values(
         str(product_id),
         product_name,
         money(amount),
-        BillingInterval(int(interval_value), IntervalScale(interval_scale)),
-        SubscriptionStatus(status),
+        _interval(interval_value, interval_scale),
+        _SUBSCRIPTION_STATUSES.get(status) or SubscriptionStatus(status),
         created_at,
         current_period_end,
         next_billing_at,

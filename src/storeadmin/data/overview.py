@@ -123,8 +123,7 @@ class _Mapper:
     def item(self, r: Sequence[Any]) -> InventoryItem:
         utc = self.utc
         values = (r[1], self.customer_id, r[2], r[9], r[10], r[3], r[11], utc(r[16]))
-        servers = () if r[20] in (None, "[]") else self.json(r[20])  # most have none
-        rest = (utc(r[17]), servers, utc(r[18]), r[12], r[13])
+        rest = (utc(r[17]), r[20], utc(r[18]), r[12], r[13])
         return item_from_values((*values, *rest), r[14], r[15], self.now)
 
     def order(self, r: Sequence[Any]) -> Order:
