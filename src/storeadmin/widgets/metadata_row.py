@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 from storeadmin.core.models import MetadataField
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import DETAILS_KEYS
+from storeadmin.widgets.text_field import TextField
 
 Column = Literal["key", "value"]
 """Which of a row's two fields the cursor is in."""
@@ -108,10 +109,10 @@ class MetadataRow(Vertical):
             yield Static(self._number_text(), classes="row-number", markup=False)
             # No select-on-focus: after a refused save the cursor lands in the field,
             # and typing must fix it, not replace it whole.
-            yield Input(
+            yield TextField(
                 key, placeholder="key", compact=True, classes="metadata-key", select_on_focus=False
             )
-            yield Input(
+            yield TextField(
                 value,
                 placeholder="value",
                 compact=True,

@@ -45,6 +45,7 @@ from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import host
+from storeadmin.widgets.text_field import TextField
 
 
 class AssignProductModal(ActionModal[InventoryItem]):
@@ -130,11 +131,11 @@ class AssignProductModal(ActionModal[InventoryItem]):
                     markup=False,
                 )
             yield Label("Product: type to search", classes="field-label")
-            yield Input(id="product-query", placeholder="name or slug, e.g. vip")
+            yield TextField(id="product-query", placeholder="name or slug, e.g. vip")
             yield OptionList(id="product-matches")
             yield Static("", id="product-facts", markup=False)
             yield Label("Expires (optional): 30d, 1y, 2026-12-31", classes="field-label")
-            yield Input(
+            yield TextField(
                 id="expires_at",
                 placeholder="empty: the product's default",
                 validators=[Checked(self.parse_when)],

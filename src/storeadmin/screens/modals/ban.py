@@ -23,6 +23,7 @@ from storeadmin.core.timefmt import format_local
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.text_field import TextField
 
 NO_END = "no end date: the ban lasts until it is lifted"
 """Hint of an empty "until" field."""
@@ -69,7 +70,7 @@ class BanModal(_CustomerAction):
             markup=False,
         )
         yield Label("Reason (required, kept in the audit log)", classes="field-label")
-        yield Input(
+        yield TextField(
             id="reason",
             placeholder="e.g. chargeback fraud",
             validators=[Checked(validation.validate_reason)],
@@ -77,7 +78,7 @@ class BanModal(_CustomerAction):
         )
         yield FieldHint(id="reason-hint")
         yield Label("Until (optional): 7d, 30d, 2w, 2026-12-31", classes="field-label")
-        yield Input(
+        yield TextField(
             id="until",
             placeholder="empty: until lifted",
             validators=[Checked(self.parse_when)],

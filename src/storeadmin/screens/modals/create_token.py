@@ -26,6 +26,7 @@ from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.screens.modals.secret import SecretOnceModal
 from storeadmin.widgets.cells import plain
 from storeadmin.widgets.host import features, host, store_kind
+from storeadmin.widgets.text_field import TextField
 
 COPY_HINT = "Copy it now: it will not be shown again. Only its hash is stored."
 
@@ -63,14 +64,14 @@ class CreateTokenModal(SecretOnceModal[CustomerToken]):
             return
         with Vertical(id="token-form", classes="before-secret"):
             yield Label("Label: what the token is for (optional)", classes="field-label")
-            yield Input(
+            yield TextField(
                 id="label",
                 placeholder="e.g. discord bot",
                 validators=[Checked(validation.validate_label)],
             )
             yield FieldHint(id="label-hint")
             yield Label("Expires (optional): 30d, 1y, 2026-12-31", classes="field-label")
-            yield Input(
+            yield TextField(
                 id="expires_at",
                 placeholder="empty: never",
                 validators=[Checked(self.parse_when)],

@@ -22,6 +22,7 @@ from storeadmin.core.service import StoreService
 from storeadmin.core.text import display_safe
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
+from storeadmin.widgets.text_field import TextField
 
 PLATFORM_LABELS = {
     Platform.STEAM: "Steam (SteamID64)",
@@ -59,7 +60,7 @@ class EditCustomerModal(ActionModal[Customer]):
         customer = self.customer
         yield Label("Username", classes="field-label")
         # Inputs render their value as is: show stored data made safe, never raw.
-        yield Input(
+        yield TextField(
             display_safe(customer.username),
             id="username",
             validators=[Checked(validation.validate_username)],
@@ -74,7 +75,7 @@ class EditCustomerModal(ActionModal[Customer]):
             id="platform",
         )
         yield Label("External ID", classes="field-label")
-        yield Input(
+        yield TextField(
             display_safe(customer.external_id),
             id="external_id",
             validators=[Checked(self._canonical)],

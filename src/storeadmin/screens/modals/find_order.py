@@ -27,6 +27,7 @@ from storeadmin.screens.key_tables import DIALOG_KEYS
 from storeadmin.screens.modals.assign_choices import match_products, product_option
 from storeadmin.screens.modals.base import Dialog
 from storeadmin.widgets.host import host
+from storeadmin.widgets.text_field import TextField
 
 MAX_SHOWN = 20
 """Most product matches listed."""
@@ -77,7 +78,7 @@ class FindOrderModal(Dialog[FindChoice | None]):
     def compose_body(self) -> ComposeResult:
         """The field and the choices."""
         yield Label("Order ID (#123) or product name", classes="field-label")
-        yield Input(id="find-query", placeholder="e.g. 1042 or vip")
+        yield TextField(id="find-query", placeholder="e.g. 1042 or vip")
         yield OptionList(id="find-matches")
 
     def on_mount(self) -> None:

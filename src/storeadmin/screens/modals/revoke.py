@@ -23,6 +23,7 @@ from storeadmin.core.timefmt import format_local
 from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
 from storeadmin.screens.modals.base import ServiceCall, customer_label
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.text_field import TextField
 
 NOT_ACTIVE = "Only an active item can be revoked; this one is {state}."
 
@@ -72,7 +73,7 @@ class RevokeModal(ActionModal[InventoryItem]):
             markup=False,
         )
         yield Label("Reason (required, kept in the audit log)", classes="field-label")
-        yield Input(
+        yield TextField(
             id="reason",
             placeholder="e.g. refunded by support",
             validators=[Checked(validation.validate_reason)],

@@ -23,6 +23,7 @@ from storeadmin.screens.modals.action import ActionModal, Checked, FieldHint
 from storeadmin.screens.modals.base import ServiceCall
 from storeadmin.screens.modals.secret import SecretOnceModal
 from storeadmin.widgets.cells import plain
+from storeadmin.widgets.text_field import TextField
 
 GAMES = ("rust", "minecraft", "fivem", "redm", "gmod", "other")
 """The games a server can be for (the CLI's ``servers add --game`` choices)."""
@@ -59,7 +60,9 @@ class AddServerModal(ActionModal[GameServer]):
     def compose_body(self) -> ComposeResult:
         """Name and game."""
         yield Label("Name", classes="field-label")
-        yield Input(id="name", placeholder="e.g. Rust EU #2", validators=[Checked(_server_name)])
+        yield TextField(
+            id="name", placeholder="e.g. Rust EU #2", validators=[Checked(_server_name)]
+        )
         yield FieldHint(id="name-hint")
         yield Label("Game", classes="field-label")
         yield Select([(game, game) for game in GAMES], value="rust", allow_blank=False, id="game")
