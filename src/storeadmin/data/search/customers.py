@@ -12,7 +12,8 @@ phases returned, so keyset paging across phases never repeats or skips a row:
    ``core.search_text.search_key``, applied to the input too) in ``[p, p_next)``, by
    (search_key, id), through ``ix_customers_search_key``.
 4. ``substring`` — only for 3 characters or more: SQLite's FTS5 trigram table
-   ``customers_fts``, PostgreSQL's pg_trgm GIN index, by id; prefix matches excluded.
+   ``customers_fts``; PostgreSQL id windows and the pg_trgm GIN index, each step the
+   cheapest by measured costs (``search.substring_pg``); by id, prefix matches excluded.
 5. ``near`` — only when every phase before found nothing (a typo), for 3 characters or
    more that are not all digits: candidates from the trigram index, bounded (SQLite:
    the input's rarest trigrams up to ``NEAR_POSTINGS`` index entries, the ``NEAR_POOL``
@@ -56,7 +57,6 @@ from storeadmin.data.search.sql import (
     EXACT_RANK,
     MAX_METADATA_KEYS,
     exact_sql,
-    highest_id_sql,
     meta_sql,
     metadata_keys,
     near_sqlite_sql,
@@ -65,10 +65,9 @@ from storeadmin.data.search.sql import (
     newest_sql,
     prefix_sql,
     substring_sqlite_sql,
-    substring_trigram_sql,
-    substring_window_sql,
     trigram_counts_sql,
 )
+from storeadmin.data.search.substring_pg import substring_rows
 from storeadmin.data.search.terms import (
     canonical_query,
     escape_like,
@@ -90,14 +89,11 @@ MAX_EXCLUDED_IDS = 500
 """Up to this many earlier matches are left out of the name phases as a list of ids."""
 
 SUBSTRING_WINDOW = 4_000
-"""PostgreSQL substring search first filters this many customers in id order."""
-
-WALK_ROW_COST, TRIGRAM_ROW_COST = 0.3, 5.0
-"""Measured µs per customer walked by id, and per trigram match read and sorted (1M
-customers, PostgreSQL 15): a fragment walks on while finishing the page by id costs
-less than reading all its matches through the trigram index."""
+"""PostgreSQL substring search first filters this many customers in id order, to
+measure how common the fragment is (``search.substring_pg``)."""
 
 MAX_WINDOW = 64_000
+"""PostgreSQL: the most customers one id window of the substring walk reads."""
 
 NEAR_POOL = 200
 """Near-match candidates read from the index and ranked by rapidfuzz."""
@@ -311,43 +307,16 @@ def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) ->
         rows = list(session.execute(substring_sqlite_sql(bounded, exclude), params))
     else:
         params["pattern"] = f"%{escape_like(search.key)}%"
-        walked = _walk_by_id(session, params, bounded, exclude, want)
-        if walked is not None:
-            rows = walked
-        else:  # a rare fragment: its few rows through the trigram index
-            rows = list(session.execute(substring_trigram_sql(bounded, exclude), params))
+        rows = substring_rows(
+            session,
+            params,
+            bounded,
+            exclude,
+            want,
+            first_window=SUBSTRING_WINDOW,
+            max_window=MAX_WINDOW,
+        )
     return [_Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id}) for row in rows]
-
-
-def _walk_by_id(
-    session: Reader, params: dict[str, Any], bounded: bool, exclude: str, want: int
-) -> list[Any] | None:
-    """The page from id-range windows, or None when the fragment is too rare for that.
-
-    The first window measures how common the fragment is; the walk goes on only while
-    finishing the page that way is cheaper than the trigram index (``*_ROW_COST``).
-    Whatever the planner believes, no statement here reads more than ``MAX_WINDOW`` rows.
-    """
-    highest = session.execute(highest_id_sql()).scalar() or 0
-    start = first = int(params["after_id"])
-    span = SUBSTRING_WINDOW
-    found: list[Any] = []
-    statement = substring_window_sql(bounded, exclude)
-    while True:
-        window = {**params, "low_id": start, "high_id": start + span, "span": span}
-        found += session.execute(statement, {**window, "want": want - len(found)}).all()
-        start += span
-        if len(found) >= want or start >= highest:
-            return found
-        walked = start - first
-        if not found:
-            return None
-        frequency = len(found) / walked
-        needed = (want - len(found)) / frequency
-        matches_left = frequency * (highest - start)
-        if needed * WALK_ROW_COST > matches_left * TRIGRAM_ROW_COST or needed > MAX_WINDOW:
-            return None
-        span = min(int(needed * 1.25) + 500, MAX_WINDOW)
 
 
 def _near_candidates(search: _Search) -> list[Any]:
