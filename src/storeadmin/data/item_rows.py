@@ -70,19 +70,15 @@ def item_state_condition(
 _new_item = trusted_constructor(InventoryItem)
 _PRODUCT_TYPES = {kind.value: kind for kind in ProductType}
 _SOURCES = {source.value: source for source in ItemSource}
-ITEM_FIELDS = tuple(
-    f.name for f in fields(InventoryItem) if f.name not in ("product_name", "product_type")
-)
-"""The stored values ``item_from_values`` takes, in its order: ``InventoryItem``'s fields
-(named as the columns) but the product's name and type."""
+ITEM_FIELDS = tuple(f.name for f in fields(InventoryItem))
+"""The stored values ``item_from_values`` takes, in its order: ``InventoryItem``'s fields,
+named as ``ITEM_COLUMNS`` (the item's columns, the product's name and type labelled)."""
 _item_values = picker(ITEM_COLUMNS, ITEM_FIELDS)
 
 
-def item_from_row(
-    row: Any, *, product_name: str, product_type: str, now: datetime
-) -> InventoryItem:
-    """An InventoryItem from a row of ``ITEM_COLUMNS`` and its product's name and type."""
-    return item_from_values(_item_values(row), product_name, product_type, now)
+def item_from_row(row: Any, now: datetime) -> InventoryItem:
+    """An InventoryItem from a row of ``ITEM_COLUMNS``."""
+    return item_from_values(_item_values(row), now)
 
 
 @lru_cache(maxsize=4096)
@@ -101,9 +97,7 @@ def server_ids_of(stored: str | Sequence[int] | None) -> tuple[str, ...]:
     return out_ids(stored)
 
 
-def item_from_values(
-    values: Sequence[Any], product_name: str, product_type: str, now: datetime
-) -> InventoryItem:
+def item_from_values(values: Sequence[Any], now: datetime) -> InventoryItem:
     """An InventoryItem from its stored values in ``ITEM_FIELDS`` order (``server_ids``
     as ``server_ids_of`` takes it).
 
@@ -114,6 +108,8 @@ def item_from_values(
         item_id,
         customer_id,
         product_id,
+        product_name,
+        product_type,
         state,
         source,
         order_id,
@@ -178,4 +174,4 @@ def load_item(session: Reader, item_id: int, now: datetime) -> InventoryItem:
     ).one_or_none()
     if row is None:
         raise NotFound(f"no item with ID {item_id}")
-    return item_from_row(row, product_name=row.product_name, product_type=row.product_type, now=now)
+    return item_from_row(row, now)

@@ -39,6 +39,7 @@ from storeadmin.data.checks import checked, require_future, rowcount
 from storeadmin.data.customer_rows import customer_from_row, load_customer
 from storeadmin.data.ids import sql_id
 from storeadmin.data.item_rows import (
+    ITEM_COLUMNS,
     ITEM_FIELDS,
     attempt_from_row,
     item_from_values,
@@ -59,19 +60,17 @@ from storeadmin.data.schema import (
 # ------------------------------------------------------------------ list pages
 
 
-def _listed(column: Any) -> Any:
-    # server_ids as text on both dialects: server_ids_of parses each distinct list once
-    # (a page's items share a few), where the driver or the JSON type parse every row's.
-    return cast(column, Text).label(column.name) if column.name == "server_ids" else column
+_LISTED: dict[str, Any] = {column.key: column for column in ITEM_COLUMNS}
+# server_ids as text on both dialects: server_ids_of parses each distinct list once (a
+# page's items share a few), where the driver or the JSON type parse every row's.
+_LISTED["server_ids"] = cast(InventoryItemRow.server_ids, Text).label("server_ids")
 
 
 ITEM_PAGES = TabPages(
     "inventory",
-    query=lambda: select(
-        *(_listed(InventoryItemRow.__table__.c[name]) for name in ITEM_FIELDS),
-        ProductRow.name.label("product_name"),
-        ProductRow.type.label("product_type"),
-    ).join(ProductRow, ProductRow.id == InventoryItemRow.product_id),
+    query=lambda: select(*(_LISTED[name] for name in ITEM_FIELDS)).join(
+        ProductRow, ProductRow.id == InventoryItemRow.product_id
+    ),
     entity=InventoryItemRow,
     time_column=InventoryItemRow.granted_at,
     filters=lambda shape: [
@@ -113,7 +112,7 @@ class Items(ServiceBase):
                 params={"now": now},
                 limit=clamp_limit(limit),
                 cursor=cursor,
-                convert=lambda v: item_from_values(v[:-2], v[-2], v[-1], now),
+                convert=lambda values: item_from_values(values, now),
                 time_of=_granted_at,
             )
 

@@ -122,9 +122,9 @@ class _Mapper:
 
     def item(self, r: Sequence[Any]) -> InventoryItem:
         utc = self.utc
-        values = (r[1], self.customer_id, r[2], r[9], r[10], r[3], r[11], utc(r[16]))
-        rest = (utc(r[17]), r[20], utc(r[18]), r[12], r[13])
-        return item_from_values((*values, *rest), r[14], r[15], self.now)
+        values = (r[1], self.customer_id, r[2], r[14], r[15], r[9], r[10], r[3], r[11])
+        rest = (utc(r[16]), utc(r[17]), r[20], utc(r[18]), r[12], r[13])
+        return item_from_values((*values, *rest), self.now)
 
     def order(self, r: Sequence[Any]) -> Order:
         utc = self.utc
