@@ -64,3 +64,31 @@ async def test_the_footer_follows_results_appearing_and_going(ui_store: UiStore)
         assert "Results" not in footer_keys(pilot)
         await search(pilot, "Player0")
         assert "Results" in footer_keys(pilot)
+
+
+async def test_results_are_sized_without_measuring_every_cell(
+    ui_store: UiStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import _data_table
+
+    from storeadmin.widgets.search_results import SearchResults
+
+    app = make_app(ui_store.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        measured: list[object] = []
+        original = _data_table.measure
+
+        def counting_measure(*args: object, **kwargs: object) -> int:
+            measured.append(args[1])
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(_data_table, "measure", counting_measure)
+        await search(pilot, "Player0")
+        table = app.screen.query_one(SearchResults)
+        assert table.row_count >= 9
+        # The column labels are measured when the columns are made, never the cells.
+        assert len(measured) <= len(table.columns)
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert table.virtual_size.width == widths
+        assert table.virtual_size.height == table.row_count + 1  # the header row
