@@ -43,16 +43,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from storeadmin.core.errors import Invalid
-from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform
-from storeadmin.core.money import Money
+from storeadmin.core.models import CustomerSummary, MatchKind, Page
 from storeadmin.core.search_text import rank_near, search_key, wants_near_matches
-from storeadmin.data.base import Reader
+from storeadmin.data.base import Reader, connection_of
 from storeadmin.data.dialect import is_sqlite
-from storeadmin.data.paging import decode_cursor, encode_cursor, int_key
+from storeadmin.data.paging import decode_cursor, int_key
 from storeadmin.data.search.by_id import find_by_id, has_lookups
+from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of
 from storeadmin.data.search.sql import (
     EXACT_RANK,
     MAX_METADATA_KEYS,
@@ -77,7 +75,6 @@ from storeadmin.data.search.terms import (
     parse_id_forms,
     prefix_upper_bound,
 )
-from storeadmin.data.stats import search_figures
 
 SUBSTRING_MIN_CHARS = 3
 """Below this, substring search would scan (a trigram index needs 3 characters)."""
@@ -108,7 +105,6 @@ NEAR_WORD_SIMILARITY = 0.5
 NEAR_MAX_TRIGRAMS = 24
 """The input's first trigrams looked at for near matches (a longer input is no typo)."""
 
-_CURSOR_KIND = "search"
 _NAME_PHASES = ("prefix", "substring", "near")
 _KIND_OF_RANK = {rank: kind for kind, rank in EXACT_RANK.items()}
 
@@ -147,15 +143,6 @@ class MetadataKeys:
 
 
 # ------------------------------------------------------------------ phases
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    """One result row, why it matched, and the cursor payload that resumes after it."""
-
-    row: Any
-    kind: MatchKind
-    resume: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -240,18 +227,18 @@ def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind, Any]]:
     )
 
 
-def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _exact_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     entries = search.exact
     if after is not None:
         mark = (int_key(after.get("r")), int_key(after.get("c")))
         entries = [e for e in entries if (e[0], e[1]) > mark]
     return [
-        _Hit(row, kind, {"p": "exact", "r": rank, "c": cid})
+        Hit(row, kind, {"p": "exact", "r": rank, "c": cid})
         for rank, cid, kind, row in entries[:want]
     ]
 
 
-def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     rows = search.meta_matches()
     if len(rows) > MAX_EXCLUDED_IDS:  # more than were read: page through them in SQL
         keys = search.searchable_keys()
@@ -269,7 +256,7 @@ def _meta_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list
     elif after is not None:
         mark = int_key(after.get("c"))
         rows = [row for row in rows if int(row.id) > mark]
-    return [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": int(row.id)}) for row in rows[:want]]
+    return [Hit(row, MatchKind.METADATA, {"p": "meta", "c": int(row.id)}) for row in rows[:want]]
 
 
 def _bounds(key: str) -> tuple[bool, dict[str, Any]]:
@@ -279,7 +266,7 @@ def _bounds(key: str) -> tuple[bool, dict[str, Any]]:
     return True, {"low": key, "high": upper}
 
 
-def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     exclude, params = search.exclusion()
     params.update(low=search.key, want=want)
     if after is not None:
@@ -287,17 +274,17 @@ def _prefix_hits(search: _Search, after: dict[str, Any] | None, want: int) -> li
         params["after_name"] = name_key if isinstance(name_key, str) else ""
         params["after_id"] = int_key(after.get("c"))
     high = prefix_upper_bound(search.key)
-    hits: list[_Hit] = []
+    hits: list[Hit] = []
     for row in search.session.execute(prefix_sql(after is not None, exclude), params):
         if high is not None and row.search_key >= high:
             break  # rows come in name order: the rest are past the prefix too
         hits.append(
-            _Hit(row, MatchKind.NAME_PREFIX, {"p": "prefix", "n": row.search_key, "c": row.id})
+            Hit(row, MatchKind.NAME_PREFIX, {"p": "prefix", "n": row.search_key, "c": row.id})
         )
     return hits
 
 
-def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     bounded, params = _bounds(search.key)
     exclude, more = search.exclusion()
     params.update(more, want=want, after_id=0 if after is None else int_key(after.get("c")))
@@ -316,7 +303,7 @@ def _substring_hits(search: _Search, after: dict[str, Any] | None, want: int) ->
             first_window=SUBSTRING_WINDOW,
             max_window=MAX_WINDOW,
         )
-    return [_Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id}) for row in rows]
+    return [Hit(row, MatchKind.NAME_SUBSTRING, {"p": "substring", "c": row.id}) for row in rows]
 
 
 def _near_candidates(search: _Search) -> list[Any]:
@@ -346,28 +333,28 @@ def _near_candidates(search: _Search) -> list[Any]:
     return list(session.execute(near_sqlite_sql(len(chosen)), params))
 
 
-def _near_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _near_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     ranked = rank_near(
         search.key, [(row, row.search_key or "") for row in _near_candidates(search)]
     )
     offset = 0 if after is None else int_key(after.get("o"))
     return [
-        _Hit(row, MatchKind.NAME_NEAR, {"p": "near", "o": offset + number + 1})
+        Hit(row, MatchKind.NAME_NEAR, {"p": "near", "o": offset + number + 1})
         for number, row in enumerate(ranked[offset : offset + want])
     ]
 
 
-def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[_Hit]:
+def _newest_hits(search: _Search, after: dict[str, Any] | None, want: int) -> list[Hit]:
     params: dict[str, Any] = {"want": want}
     if after is not None:
         params["after_id"] = int_key(after.get("c"))
     return [
-        _Hit(row, MatchKind.NEWEST, {"p": "newest", "c": row.id})
+        Hit(row, MatchKind.NEWEST, {"p": "newest", "c": row.id})
         for row in search.session.execute(newest_sql(after is not None), params)
     ]
 
 
-_PHASES: dict[str, Callable[[_Search, dict[str, Any] | None, int], list[_Hit]]] = {
+_PHASES: dict[str, Callable[[_Search, dict[str, Any] | None, int], list[Hit]]] = {
     "exact": _exact_hits,
     "meta": _meta_hits,
     "prefix": _prefix_hits,
@@ -408,13 +395,13 @@ def search_customers(
     phases = phases_for(search.key)
     start, after = phases[0], None
     if cursor:
-        payload = decode_cursor(_CURSOR_KIND, cursor)
+        payload = decode_cursor(CURSOR_KIND, cursor)
         if payload.get("q") != text or payload.get("p") not in phases:
             raise Invalid({"cursor": "this page cursor belongs to another search"})
         start, after = payload["p"], payload
     id_shaped = looks_like_id(text)
     if search.key and id_shaped and cursor is None:
-        page = _id_page(search, limit, now, currency)
+        page = _idpage_of(search, limit, now, currency)
         if page is not None:
             return page
     elif search.key:
@@ -423,7 +410,7 @@ def search_customers(
     # Later pages know it again: the exact phase reruns, and a cursor still in the
     # metadata phase means that phase matched.
     id_matched = bool(search.exact) or start == "meta"
-    hits: list[_Hit] = []
+    hits: list[Hit] = []
     for phase in phases[phases.index(start) :]:
         want = limit + 1 - len(hits)
         if want <= 0 or (phase in _NAME_PHASES and id_shaped and id_matched):
@@ -433,10 +420,10 @@ def search_customers(
         found = _PHASES[phase](search, after if phase == start else None, want)
         id_matched = id_matched or (phase == "meta" and bool(found))
         hits += found
-    return _page(session, text, hits, limit, now, currency)
+    return page_of(session, text, hits, limit, now, currency)
 
 
-def _id_page(
+def _idpage_of(
     search: _Search, limit: int, now: datetime, currency: str
 ) -> Page[CustomerSummary] | None:
     """An ID-shaped input's page from one statement (``search.by_id``), or None when
@@ -451,7 +438,7 @@ def _id_page(
     if not has_lookups(kinds, externals, None if keys is None else len(keys)):
         return None
     found = find_by_id(
-        _connection(search.session),
+        connection_of(search.session),
         number=forms[0][1] if forms else None,
         kinds=kinds,
         externals=externals,
@@ -463,11 +450,11 @@ def _id_page(
         search.exact, search._meta_rows = [], []
         return None
     hits = [
-        _Hit(row, _KIND_OF_RANK[rank], {"p": "exact", "r": rank, "c": cid})
+        Hit(row, _KIND_OF_RANK[rank], {"p": "exact", "r": rank, "c": cid})
         for rank, cid, row in found.exact
     ]
-    hits += [_Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
-    return _page(
+    hits += [Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
+    return page_of(
         search.session,
         search.text,
         hits[: limit + 1],
@@ -475,63 +462,4 @@ def _id_page(
         now,
         currency,
         figures=(found.spent, found.subscribers),
-    )
-
-
-def _connection(reader: Reader) -> Connection:
-    """The Core connection under ``reader`` (``Prepared`` statements run on it)."""
-    return reader if isinstance(reader, Connection) else reader.connection()
-
-
-def _page(
-    session: Reader,
-    text: str,
-    hits: list[_Hit],
-    limit: int,
-    now: datetime,
-    currency: str,
-    figures: tuple[dict[int, int], set[int]] | None = None,
-) -> Page[CustomerSummary]:
-    shown = hits[:limit]
-    next_cursor = None
-    if len(hits) > limit and shown:
-        next_cursor = encode_cursor(_CURSOR_KIND, {"q": text, **shown[-1].resume})
-    matches = [(hit.row, hit.kind) for hit in shown]
-    if figures is None:
-        items = summaries(session, matches, now, currency)
-    else:
-        items = _summaries(matches, *figures, now, currency)
-    return Page(items=items, next_cursor=next_cursor)
-
-
-def summaries(
-    session: Reader, matches: list[tuple[Any, MatchKind]], now: datetime, currency: str
-) -> tuple[CustomerSummary, ...]:
-    """Search-result rows for ``customers`` rows and why each matched; net spent and
-    "active subscriber" come from one statement for all of them."""
-    spent, subscribers = search_figures(session, [int(row.id) for row, _ in matches])
-    return _summaries(matches, spent, subscribers, now, currency)
-
-
-def _summaries(
-    matches: list[tuple[Any, MatchKind]],
-    spent: dict[int, int],
-    subscribers: set[int],
-    now: datetime,
-    currency: str,
-) -> tuple[CustomerSummary, ...]:
-    return tuple(
-        CustomerSummary(
-            id=str(row.id),
-            username=row.username,
-            platform=Platform(row.platform),
-            external_id=row.external_id,
-            first_seen=row.first_seen,
-            net_spent=Money.trusted(spent.get(int(row.id), 0), currency),
-            banned=row.ban_reason is not None
-            and (row.ban_expires_at is None or row.ban_expires_at > now),
-            active_subscriber=int(row.id) in subscribers,
-            matched_by=kind,
-        )
-        for row, kind in matches
     )
