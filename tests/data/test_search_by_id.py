@@ -111,3 +111,21 @@ def test_an_id_nothing_has_still_finds_names(service: SqlStoreService) -> None:
     assert (hit.id, hit.matched_by) == (named, MatchKind.NAME_PREFIX)
     # The one statement found no ID: the name phases ran without looking the ID up again.
     assert sum("EXTERNAL_ID IN" in statement for statement in seen) == 1, seen
+
+
+def test_a_name_search_looks_ids_up_in_one_statement(service: SqlStoreService) -> None:
+    engine = service.engine
+    zed = factories.customer(engine, "zed", external_id="x1")
+    named = factories.customer(engine, "zedd", external_id="zed")  # an external ID "zed"
+    noted = factories.customer(engine, "Other", external_id="x3")
+    factories.metadata(engine, noted, note="zed")
+    service.search_customers("zed")  # reads the metadata keys (cached from then on)
+    with _statements(engine) as seen:
+        page = service.search_customers("zed")
+    assert [(r.id, r.matched_by) for r in page.items] == [
+        (named, MatchKind.EXTERNAL_ID),
+        (noted, MatchKind.METADATA),
+        (zed, MatchKind.NAME_PREFIX),
+    ]
+    lookups = [s for s in seen if "EXTERNAL_ID IN" in s or "CUSTOMER_METADATA" in s]
+    assert len(lookups) == 1, lookups

@@ -1,5 +1,6 @@
-"""An input that can only be an ID (a SteamID64, a UUID, a snowflake, ``#123``…): the
-exact and metadata phases and the result figures in one statement.
+"""The exact and metadata phases and their figures in one statement: the whole first
+page of an input that can only be an ID (a SteamID64, a UUID, a snowflake, ``#123``…),
+and the ID lookups of any other first page.
 
 Compiled once per shape and dialect and run as driver SQL (``data.prepared``), it
 returns what ``search.customers`` otherwise reads in three statements built per call:

@@ -22,8 +22,9 @@ phases returned, so keyset paging across phases never repeats or skips a row:
    (``core.search_text.rank_near``), closest first, labelled ``MatchKind.NAME_NEAR``.
 
 An input that can only be an ID (``search_terms.looks_like_id``: a SteamID64, a UUID,
-a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases;
-its first page is one prepared statement (``search.by_id``: both phases and the figures).
+a snowflake, ``#123``…) that the exact or metadata phase matched skips the name phases.
+A first page looks up the exact and metadata matches in one prepared statement
+(``search.by_id``, with their figures): for an ID that matched, that is the whole page.
 An empty input lists the newest customers (by id, descending: ids grow with time and
 the primary key serves the order, where ``first_seen`` has no index). Net spent and
 "active subscriber" come afterwards, for the rows of the page only, in one statement.
@@ -49,7 +50,7 @@ from storeadmin.core.search_text import rank_near, search_key, wants_near_matche
 from storeadmin.data.base import Reader, connection_of
 from storeadmin.data.dialect import is_sqlite
 from storeadmin.data.paging import decode_cursor, int_key
-from storeadmin.data.search.by_id import find_by_id, has_lookups
+from storeadmin.data.search.by_id import IdMatches, find_by_id, has_lookups
 from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of
 from storeadmin.data.search.sql import (
     EXACT_RANK,
@@ -400,10 +401,12 @@ def search_customers(
             raise Invalid({"cursor": "this page cursor belongs to another search"})
         start, after = payload["p"], payload
     id_shaped = looks_like_id(text)
-    if search.key and id_shaped and cursor is None:
-        page = _idpage_of(search, limit, now, currency)
-        if page is not None:
-            return page
+    if search.key and cursor is None:
+        # The exact and metadata phases in one statement (``search.by_id``); a page of
+        # only those, with its figures, when the input can only be an ID.
+        ids = _lookup_ids(search, limit + 1)
+        if ids is not None and id_shaped and (ids.exact or ids.meta):
+            return _id_page(search, ids, limit, now, currency)
     elif search.key:
         search.exact = _find_exact(search)
     # An ID-shaped input the ID phases matched is not a name: skip the name phases.
@@ -423,12 +426,10 @@ def search_customers(
     return page_of(session, text, hits, limit, now, currency)
 
 
-def _idpage_of(
-    search: _Search, limit: int, now: datetime, currency: str
-) -> Page[CustomerSummary] | None:
-    """An ID-shaped input's page from one statement (``search.by_id``), or None when
-    neither the exact nor the metadata phase matched: the name phases then run, told
-    that those two found nothing."""
+def _lookup_ids(search: _Search, want: int) -> IdMatches | None:
+    """Run the exact and metadata lookups in one statement and record what the phases
+    need: the exact matches, and the metadata matches when fewer than ``want`` (then all
+    of them; more are read again by the metadata phase). None when nothing was run."""
     forms = parse_id_forms(search.text)
     externals = external_candidates(search.text)
     keys: list[str] | None = search.searchable_keys()
@@ -436,6 +437,7 @@ def _idpage_of(
         keys = None  # too many to list: the lookup ignores keys
     kinds = tuple(kind for kind, _ in forms)
     if not has_lookups(kinds, externals, None if keys is None else len(keys)):
+        search.exact, search._meta_rows = [], []
         return None
     found = find_by_id(
         connection_of(search.session),
@@ -444,14 +446,20 @@ def _idpage_of(
         externals=externals,
         text=search.text,
         keys=keys,
-        want=limit + 1,
+        want=want,
     )
-    if not found.exact and not found.meta:
-        search.exact, search._meta_rows = [], []
-        return None
+    search.exact = [(rank, cid, _KIND_OF_RANK[rank], row) for rank, cid, row in found.exact]
+    if len(found.meta) < want:
+        search._meta_rows = list(found.meta)
+    return found
+
+
+def _id_page(
+    search: _Search, found: IdMatches, limit: int, now: datetime, currency: str
+) -> Page[CustomerSummary]:
+    """An ID-shaped input's page: its exact then metadata matches, figures already read."""
     hits = [
-        Hit(row, _KIND_OF_RANK[rank], {"p": "exact", "r": rank, "c": cid})
-        for rank, cid, row in found.exact
+        Hit(row, kind, {"p": "exact", "r": rank, "c": cid}) for rank, cid, kind, row in search.exact
     ]
     hits += [Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
     return page_of(
