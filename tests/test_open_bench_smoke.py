@@ -32,7 +32,7 @@ def test_open_bench_counts_statements_and_transactions(tmp_path: Path) -> None:
     assert (
         by_kind["open (6 reads)"].counts.statements,
         by_kind["open (6 reads)"].counts.transactions,
-    ) == (17, 6)
+    ) == (14, 6)
     opened = by_kind["open (open_customer)"].counts
     assert (opened.statements, opened.transactions, opened.round_trips) == (1, 1, None)
     assert by_kind["orders page (100 rows)"].counts.statements == 1

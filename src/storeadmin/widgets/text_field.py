@@ -28,14 +28,11 @@ class TextField(Input):
         """Run this field's binding of ``event``'s key now; False when it has none."""
         for key in event.aliases:
             for binding in self._bindings.key_to_bindings.get(key, ()):
-                if binding.priority:
-                    continue
-                name = binding.action.split("(", 1)[0]
-                if self.check_action(name, ()) is False:
-                    continue
-                event.stop()
-                event.prevent_default()
-                self._restart_blink()
-                await self.run_action(binding.action)
-                return True
+                # An action that does not apply here (an inherited scroll binding raises
+                # SkipAction) leaves the key to the bindings of the nodes above, as usual.
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    self._restart_blink()
+                    return True
         return False
