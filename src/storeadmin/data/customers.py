@@ -100,14 +100,14 @@ class Customers(ServiceBase):
         """
         if has_undecodable(query):
             raise Invalid({"query": f"the search {NOT_UTF8}"})
-        with self.read() as session:
+        with self.read_connection() as connection:
             return run_search(
-                session,
+                connection,
                 query,
                 limit=clamp_limit(limit),
                 cursor=cursor,
                 now=self.now(),
-                currency=self.currency(session),
+                currency=self.currency(connection),
                 keys_cache=self.metadata_keys,
             )
 
