@@ -23,8 +23,9 @@ from textual import events
 from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -95,6 +96,8 @@ class PagedTable(DataTable[Text | str]):
         """Fitted tables: each column's widest loaded cell."""
         self._layout: list[tuple[int, int]] = []
         """Fitted tables: (column index, width) of the columns shown."""
+        self._cached_update_count = -1
+        """The DataTable ``_update_count`` its render caches were filled at."""
 
     # ------------------------------------------------------------ fitted columns
 
@@ -193,6 +196,22 @@ class PagedTable(DataTable[Text | str]):
         self.virtual_size = Size(
             width + self._row_label_column_width, self._total_row_height + header_height
         )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render, first dropping cached lines and cells of older contents.
+
+        The DataTable keys its line, row and cell caches by ``_update_count``, which
+        every added row or updated cell bumps, and keeps stale entries until its LRU
+        limits (1,000 lines and rows, 10,000 cells) push them out: megabytes per table
+        that no lookup can hit again (after each page appended, each refreshed row).
+        """
+        if self._update_count != self._cached_update_count:
+            self._cached_update_count = self._update_count
+            self._line_cache.clear()
+            self._row_render_cache.clear()
+            self._cell_render_cache.clear()
+            self._row_renderable_cache.clear()
+        return super().render_lines(crop)
 
     def _render_cell(
         self,
