@@ -3,8 +3,8 @@ its update count and would hold every older page's lines until its LRU limits.""
 
 from __future__ import annotations
 
+from paged_table_app import TableApp
 from rich.text import Text
-from textual.app import App, ComposeResult
 
 from storeadmin.widgets.column_fit import ColumnSpec
 from storeadmin.widgets.paged_table import PagedTable, Row
@@ -14,16 +14,6 @@ COLUMNS = (ColumnSpec("Name"), ColumnSpec("Note"))
 
 def page(start: int, count: int) -> list[Row]:
     return [(str(n), (Text(f"name {n}"), Text(f"note {n}"))) for n in range(start, start + count)]
-
-
-class TableApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield PagedTable(id="table")
-
-    def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns(COLUMNS)
-        table.show_first_page(page(0, 30), has_more=True)
 
 
 def stale_entries(table: PagedTable) -> int:
@@ -41,7 +31,7 @@ def stale_entries(table: PagedTable) -> int:
 
 
 async def test_appending_pages_and_updating_cells_leaves_no_stale_render_cache() -> None:
-    app = TableApp()
+    app = TableApp(COLUMNS, page(0, 30))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         table = app.query_one(PagedTable)

@@ -4,9 +4,9 @@ cell must come out segment for segment as the DataTable's own rendering does."""
 from __future__ import annotations
 
 import pytest
+from paged_table_app import TableApp
 from rich.style import Style
 from rich.text import Text
-from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from storeadmin.widgets import text_cells
@@ -64,19 +64,9 @@ ROWS: list[tuple[str, tuple[Text, ...]]] = [
 ]
 
 
-class TableApp(App[None]):
-    def compose(self) -> ComposeResult:
-        yield PagedTable(id="table")
-
-    def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns(COLUMNS)
-        table.show_first_page(ROWS, has_more=False)
-
-
 @pytest.mark.parametrize("width", [120, 48, 30])
 async def test_fast_cells_equal_the_data_tables_rendering(width: int) -> None:
-    app = TableApp()
+    app = TableApp(COLUMNS, ROWS)
     async with app.run_test(size=(width, 12)) as pilot:
         await pilot.pause()
         table = app.query_one(PagedTable)
@@ -107,7 +97,7 @@ async def test_the_fast_path_is_what_paints_the_body(monkeypatch: pytest.MonkeyP
         return original(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr("storeadmin.widgets.paged_table.render_text_line", counting)
-    app = TableApp()
+    app = TableApp(COLUMNS, ROWS)
     async with app.run_test(size=(120, 12)) as pilot:
         await pilot.pause()
         assert len(calls) >= len(ROWS) * len(COLUMNS)
