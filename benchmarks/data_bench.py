@@ -20,7 +20,7 @@ from storeadmin.data import SqlStoreService
 
 SEARCH_KINDS = ("steam", "uuid", "order", "discord", "prefix", "substring", "any")
 PLANNER_KINDS = ("prefix_stats", "substring_stats")
-"""PostgreSQL only: inputs drawn from the planner's own statistics of ``name_key``
+"""PostgreSQL only: inputs drawn from the planner's own statistics of ``search_key``
 (``pg_stats`` most-common values and histogram bounds), where its estimates go wrong."""
 EXACT_KINDS = ("steam", "uuid", "order", "discord")
 NO_MATCH_CHARS = string.ascii_lowercase + string.digits + "~!@$^&*()+=[]{}|;:,.<>?/`'\"-_"
@@ -93,10 +93,11 @@ class _Sampler:
         return self._customers(keep)
 
     def _planner_names(self) -> list[str]:
-        """``name_key`` values from ``pg_stats``: most-common values and histogram bounds."""
+        """``search_key`` values (what name search compares) from ``pg_stats``: its
+        most-common values and histogram bounds."""
         rows = self.raw.query(
             "SELECT most_common_vals::text, histogram_bounds::text FROM pg_stats "
-            "WHERE tablename = 'customers' AND attname = 'name_key'"
+            "WHERE tablename = 'customers' AND attname = 'search_key'"
         )
         names: list[str] = []
         for common, bounds in rows:
@@ -322,7 +323,7 @@ def _plans(
         plan = raw.explain(statements)
         out.plans[f"{kind} search {term!r}"] = plan
         marker = (
-            "name_key >=" if kind == "prefix" else ("MATCH" if raw.dialect == "sqlite" else "LIKE")
+            "search_key >" if kind == "prefix" else ("MATCH" if raw.dialect == "sqlite" else "LIKE")
         )
         uses = _uses_index(statements, plan, marker, raw.dialect)
         out.figures[f"search_{kind}_uses_index"] = 1.0 if uses else 0.0
