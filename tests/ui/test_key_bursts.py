@@ -15,7 +15,14 @@ from support.ui import UiStore, make_app, record_opens, wait_ready
 
 SIZE = (120, 40)
 
-_CHARACTERS = {"enter": "\r", "escape": "\x1b", "down": None, "slash": "/"}
+_CHARACTERS = {
+    "enter": "\r",
+    "escape": "\x1b",
+    "down": None,
+    "slash": "/",
+    "backspace": "\x7f",
+    "ctrl+u": "\x15",
+}
 
 
 async def burst(app: App[None], *keys: str) -> None:
@@ -90,3 +97,15 @@ async def test_a_metadata_key_tab_value_burst_fills_both_fields(ui_store: UiStor
         assert isinstance(value_field, Input)
         assert value_field is not key_field
         assert (key_field.value, value_field.value) == ("discord", "whale1")
+
+
+async def test_a_typo_fixed_in_one_burst_searches_the_fixed_word(ui_store: UiStore) -> None:
+    """Backspace and Ctrl+U keep their place among the letters of a burst (Textual #6605)."""
+    app = make_app(ui_store.url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        field = app.screen.query_one("#query", Input)
+        await burst(app, *"bob", "ctrl+u", *"alicw", "backspace", "e")
+        await settle(pilot)
+        assert field.value == "alice"
+        assert getattr(app.screen, "_shown_query", None) == "alice"

@@ -250,11 +250,11 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
             return
         noun = "customer" if loaded == 1 else "customers"
         if page.total is not None and page.total > loaded:
-            count = f"{loaded} of {page.total} {noun}"
+            count = f"{loaded:,} of {page.total:,} {noun}"
         elif page.has_more:
-            count = f"{loaded}+ customers"
+            count = f"{loaded:,}+ customers"
         else:
-            count = f"{loaded} {noun}"
+            count = f"{loaded:,} {noun}"
         self._set_status(f"Newest customers: {count}" if not query else count)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:

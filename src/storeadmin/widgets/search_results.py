@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.message import Message
-from textual.widgets import Input
 
 from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.core.timefmt import format_date
@@ -23,6 +22,7 @@ from storeadmin.screens.key_tables import SEARCH_KEYS
 from storeadmin.widgets.cells import badge, joined, plain
 from storeadmin.widgets.column_fit import ColumnSpec
 from storeadmin.widgets.paged_table import PagedTable, Row
+from storeadmin.widgets.text_field import TextField
 
 COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("Name", priority=1, min_width=12, max_width=40),
@@ -132,7 +132,8 @@ class SearchResults(PagedTable):
                 self.update_full_cell(key, spec.column_key, cell)
 
 
-class SearchInput(Input):
-    """The search field: Down leaves it for the results, Enter opens."""
+class SearchInput(TextField):
+    """The search field: Down leaves it for the results, Enter opens; a burst of keys
+    (Backspace, Ctrl+U among letters) edits the query in the order it was typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = SEARCH_KEYS.bindings("SearchInput")

@@ -13,7 +13,15 @@ were already tried before the key reached the field.
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
+
+EDITING_ACTIONS = frozenset(
+    binding.action for binding in Input.BINDINGS if isinstance(binding, Binding)
+) - {"submit"}
+"""The actions run where their key arrives: Input's own editing and cursor keys. Keys a
+subclass binds (Down to the results) and Enter's submit still go through the App, which
+routes them by the focus of the moment: an earlier key of the burst may have moved it."""
 
 
 class TextField(Input):
@@ -26,11 +34,13 @@ class TextField(Input):
 
     async def _run_own_binding(self, event: events.Key) -> bool:
         """Run this field's binding of ``event``'s key now; False when it has none."""
+        if self.screen.focused is not self:  # an earlier key of the burst moved the focus
+            return False
         for key in event.aliases:
             for binding in self._bindings.key_to_bindings.get(key, ()):
-                # An action that does not apply here (an inherited scroll binding raises
-                # SkipAction) leaves the key to the bindings of the nodes above, as usual.
-                if not binding.priority and await self.app.run_action(binding.action, self):
+                if binding.priority or binding.action not in EDITING_ACTIONS:
+                    continue
+                if await self.app.run_action(binding.action, self):
                     event.stop()
                     event.prevent_default()
                     self._restart_blink()
