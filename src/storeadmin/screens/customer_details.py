@@ -22,7 +22,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from storeadmin.core.models import CustomerDetails, InventoryItem, Order, Page, Subscription
@@ -35,7 +35,7 @@ from storeadmin.screens.key_tables import DETAILS_KEYS, TAB_TITLES
 from storeadmin.screens.modals.command import CommandModal
 from storeadmin.screens.modals.order import OrderModal
 from storeadmin.screens.modals.subscription import SubscriptionModal
-from storeadmin.widgets.chrome import ScreenHeader
+from storeadmin.widgets.chrome import ScreenFooter, ScreenHeader
 from storeadmin.widgets.history_tab import HistoryTab
 from storeadmin.widgets.host import host
 from storeadmin.widgets.inventory_tab import InventoryTab
@@ -107,7 +107,7 @@ class CustomerDetailsScreen(DetailsActions):
                 yield MetadataTab(self.customer_id)
             with TabPane("History", id="history"):
                 yield HistoryTab(self.customer_id)
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         """Open the customer (header and first pages at once); focus the first tab's table."""

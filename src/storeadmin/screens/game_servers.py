@@ -23,7 +23,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from storeadmin.core.errors import AlreadyDone, StoreError
@@ -33,7 +33,7 @@ from storeadmin.screens.key_tables import SERVERS_KEYS
 from storeadmin.screens.modals.confirm import ConfirmModal
 from storeadmin.screens.modals.server_modals import AddServerModal, ServerTokenModal, server_label
 from storeadmin.screens.table_commands import table_commands
-from storeadmin.widgets.chrome import ScreenHeader
+from storeadmin.widgets.chrome import ScreenFooter, ScreenHeader
 from storeadmin.widgets.delivery_cells import server_cells
 from storeadmin.widgets.host import host
 from storeadmin.widgets.live_table import cursor_key, sync_rows
@@ -115,7 +115,7 @@ class GameServersScreen(ReportsWorkerFailures, Screen[None]):
                 yield Static("Loading…", id="servers-status", markup=False)
             with TabPane("Stuck", id="stuck"):
                 yield StuckView(id="stuck-view")
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         """Columns, the first load and the refresh timer."""

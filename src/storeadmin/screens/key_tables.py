@@ -317,7 +317,7 @@ SERVERS_KEYS = KeyTable(
                                   "Commands waiting too long, players not seen, silent servers"),)),
         Key("add-server", "a", "add_server", "Add", tooltip="Add a game server",
             palette=(PaletteEntry("Add game server…", "add_server", "A new server: name and game"),)),
-        Key("server-token", "n", "new_token", "New token",
+        Key("server-token", "n", "new_token", "Token",
             tooltip="A new token for the server (shown once)",
             palette=(PaletteEntry("New server token…", "new_token",
                                   "Replace the highlighted server's token; the secret is shown once"),)),

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from storeadmin.screens.key_tables import STARTUP_KEYS
+from storeadmin.widgets.chrome import ScreenFooter
 
 if TYPE_CHECKING:
     from storeadmin.app import StoreAdminApp
@@ -66,7 +67,7 @@ class ConnectErrorScreen(Screen[None]):
                 ),
                 id="connect-error-hint",
             )
-        yield Footer()
+        yield ScreenFooter()
 
     def action_retry(self) -> None:
         """Close this view and connect again."""

@@ -8,9 +8,10 @@ Both classes are drop-in replacements; remove them once Textual fixes the issue.
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import ClassVar
 
 from textual.dom import NoScreen
-from textual.events import Mount
+from textual.events import Mount, Resize
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.widgets._header import HeaderTitle
@@ -37,7 +38,24 @@ class ScreenHeader(Header):
         self.watch(self.screen, "sub_title", set_title)
 
 
-class RecomposingFooter(Footer):
+class ScreenFooter(Footer):
+    """A Footer that turns compact (one space between keys) on a terminal narrower than
+    ``COMPACT_BELOW`` columns, so ``f1 Help`` still fits at 80 beside a tab's own keys."""
+
+    COMPACT_BELOW: ClassVar[int] = 100
+
+    DEFAULT_CSS = """
+    ScreenFooter.-compact FooterLabel {
+        margin: 0 1 0 0;  /* a group's label ("Tabs") apart from the next key */
+    }
+    """
+
+    def on_resize(self, event: Resize) -> None:
+        """Compact when narrow; the spacious look otherwise."""
+        self.compact = event.size.width < self.COMPACT_BELOW
+
+
+class RecomposingFooter(ScreenFooter):
     """A Footer that lets go of the keys it replaced when it recomposes.
 
     Each FooterKey binds ``compact`` to the Footer, and the Footer keeps that watcher
