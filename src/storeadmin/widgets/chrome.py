@@ -39,9 +39,13 @@ class ScreenHeader(Header):
 
 
 class ScreenFooter(Footer):
-    """A Footer that turns compact (one space between keys) on a terminal narrower than
-    ``COMPACT_BELOW`` columns, so ``f1 Help`` still fits at 80 beside a tab's own keys."""
+    """A Footer that turns compact (one space between keys) on a terminal of
+    ``COMPACT_FROM`` to ``COMPACT_BELOW`` columns, so ``f1 Help`` still fits at 80 beside a
+    tab's own keys. Narrower, the keys overflow even when compact, and the compact
+    footer's palette key leaves the last column to a letter of the overflowing keys: there
+    the spacious footer cuts them cleanly."""
 
+    COMPACT_FROM: ClassVar[int] = 70
     COMPACT_BELOW: ClassVar[int] = 100
 
     DEFAULT_CSS = """
@@ -51,8 +55,8 @@ class ScreenFooter(Footer):
     """
 
     def on_resize(self, event: Resize) -> None:
-        """Compact when narrow; the spacious look otherwise."""
-        self.compact = event.size.width < self.COMPACT_BELOW
+        """Compact at 70–99 columns; the spacious look otherwise."""
+        self.compact = self.COMPACT_FROM <= event.size.width < self.COMPACT_BELOW
 
 
 class RecomposingFooter(ScreenFooter):
