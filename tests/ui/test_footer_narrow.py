@@ -44,3 +44,14 @@ async def test_a_wide_terminal_keeps_the_spacious_footer(ui_store: UiStore) -> N
         await open_details(pilot, ui_store.alice, tab="orders")
         assert not app.screen.query_one(Footer).compact
         assert "  f1 Help" in footer_line(pilot)
+
+
+async def test_below_70_columns_the_footer_cuts_its_keys_cleanly(ui_store: UiStore) -> None:
+    """Compact there would overflow too, and a letter of the cut keys showed after the
+    palette key (``^p paletteH``)."""
+    app = make_app(ui_store.url)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await open_details(pilot, ui_store.alice, tab="inventory")
+        await pilot.pause(0.1)
+        assert not app.screen.query_one(Footer).compact
+        assert footer_line(pilot).rstrip().endswith("palette")  # nothing after it
