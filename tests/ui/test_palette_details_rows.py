@@ -4,6 +4,7 @@ in full as Enter does."""
 
 from __future__ import annotations
 
+import pytest
 from details_helpers import SIZE, open_details, table_of
 from test_history_entry import set_metadata_twice
 from test_palette_open_customer import open_by_palette
@@ -23,20 +24,12 @@ async def test_find_an_order_from_the_inventory_tab(ui_store: UiStore) -> None:
         assert pilot.app.screen_stack[-2].active_tab_id == "orders"
 
 
-async def test_open_the_highlighted_history_entry(ui_store: UiStore) -> None:
-    set_metadata_twice(ui_store.url, ui_store.alice)
+@pytest.mark.parametrize(("tab", "modal"), [("history", AuditEntryModal), ("orders", OrderModal)])
+async def test_open_the_highlighted_row(ui_store: UiStore, tab: str, modal: type) -> None:
+    set_metadata_twice(ui_store.url, ui_store.alice)  # History has entries to open
     app = make_app(ui_store.url)
     async with app.run_test(size=SIZE) as pilot:
-        await open_details(pilot, ui_store.alice, tab="history")
-        table_of(pilot, "history").move_cursor(row=0)
+        await open_details(pilot, ui_store.alice, tab=tab)
+        table_of(pilot, tab).move_cursor(row=0)
         await open_by_palette(pilot, "Open the highlighted row")
-        assert isinstance(pilot.app.screen, AuditEntryModal)
-
-
-async def test_open_the_highlighted_order(ui_store: UiStore) -> None:
-    app = make_app(ui_store.url)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_details(pilot, ui_store.alice, tab="orders")
-        table_of(pilot, "orders").move_cursor(row=0)
-        await open_by_palette(pilot, "Open the highlighted row")
-        assert isinstance(pilot.app.screen, OrderModal)
+        assert isinstance(pilot.app.screen, modal)
