@@ -1,8 +1,10 @@
-"""Header and Footer variants that do not leak (Textual issue #6666).
+"""The screens' Header and Footer: variants that do not leak, and a footer that fits.
 
 Textual's Header watches ``app.title`` and each FooterKey binds ``compact`` to its
-Footer; those watchers outlive the widgets, so every visited screen stayed in memory.
-Both classes are drop-in replacements; remove them once Textual fixes the issue.
+Footer; those watchers outlive the widgets, so every visited screen stayed in memory
+(Textual issue #6666). ``ScreenHeader`` and ``RecomposingFooter`` are drop-in
+replacements; their leak fixes can go once Textual fixes the issue. ``ScreenFooter``
+(the base of ``RecomposingFooter``) turns compact on an 80-column terminal.
 """
 
 from __future__ import annotations
