@@ -3,6 +3,8 @@ a failed migration changes nothing, and the start-up policy refuses what it must
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +115,7 @@ def with_extra_revision(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, source:
         return cfg
 
     monkeypatch.setattr(migrate, "alembic_config", config)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9001")
 
 
 def seed_item_with_commands(engine: Engine) -> int:
@@ -128,6 +131,33 @@ def seed_item_with_commands(engine: Engine) -> int:
 def count(engine: Engine, table: type) -> int:
     with engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_head_revision_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert script.get_heads() == [migrate.HEAD_REVISION]
+    assert migrate.HEAD_REVISION in migrate.shipped_revisions()
+
+
+def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None:
+    """Alembic (with Mako and Pygments) costs ~11 MB of RSS: only a migration loads it."""
+    store = tmp_path / "store.sqlite3"
+    engine = make_engine(str(store))
+    migrate.upgrade(engine)
+    engine.dispose()
+    probe = (
+        "import sys\n"
+        "from storeadmin.data import open_sql_store\n"
+        f"service = open_sql_store({str(store)!r}, actor='probe')\n"
+        "service.search_customers('x')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_models_and_migrations_do_not_drift(engine: Engine) -> None:

@@ -10,7 +10,8 @@
 
 rapidfuzz: maintained, MIT, C++ with wheels for every platform, already a dependency
 (the assign dialog's product matching), and ~1 µs per comparison, so ranking a few
-hundred candidates costs well under a millisecond.
+hundred candidates costs well under a millisecond. It is imported on the first near
+match: its 40 modules hold ~3.5 MB that a session finding every name never needs.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from typing import TypeVar
-
-from rapidfuzz import fuzz
 
 SEARCH_KEY_LENGTH = 200
 """Longest key kept (the column's width)."""
@@ -107,6 +106,8 @@ T = TypeVar("T")
 
 def near_score(key: str, candidate_key: str) -> float:
     """How close ``candidate_key`` is to the input ``key`` (rapidfuzz ``WRatio``, 0–100)."""
+    from rapidfuzz import fuzz
+
     return float(fuzz.WRatio(key, candidate_key, processor=None))
 
 
@@ -116,6 +117,8 @@ def rank_near(key: str, candidates: Iterable[tuple[T, str]]) -> list[T]:
     Ties go to the shorter key, then to the earlier candidate (stores pass them by id),
     so every store orders the same set the same way.
     """
+    from rapidfuzz import fuzz
+
     scored: list[tuple[float, int, int, T]] = []
     for position, (item, candidate_key) in enumerate(candidates):
         score = fuzz.WRatio(key, candidate_key, processor=None, score_cutoff=NEAR_MIN_SCORE)
