@@ -29,6 +29,7 @@ from storeadmin.messages import ConnectFailed, ServiceConnected, WorkerFailed
 from storeadmin.screens.customer_search import CustomerSearchScreen
 from storeadmin.screens.key_tables import APP_KEYS
 from storeadmin.screens.open_commands import OpenCustomerCommands
+from storeadmin.widgets import styles_cache_leak
 
 if TYPE_CHECKING:
     from storeadmin.config import Settings
@@ -72,6 +73,7 @@ class StoreAdminApp(App[None]):
         location_label: str | None = None,
         location_hint: str | None = None,
     ) -> None:
+        styles_cache_leak.install()
         super().__init__()
         self._service_factory = service_factory
         self._clock = clock

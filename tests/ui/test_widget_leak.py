@@ -1,4 +1,5 @@
-"""Closed details screens leave no widgets behind (Textual issue #6666).
+"""Closed details screens leave no widgets behind (Textual issue #6666), nor the lines
+they drew (Textual issue #6665).
 
 A widget that watches a longer-lived object stays referenced by that object's watcher
 list until the watched value changes: every Header watching ``app.title`` and every
@@ -9,13 +10,17 @@ FooterKey of a recomposed Footer lived as long as the app. Counted with
 from __future__ import annotations
 
 import gc
+import weakref
 
 from details_helpers import SIZE, open_details
+from textual._styles_cache import StylesCache
+from textual.color import Color
 from textual.pilot import Pilot
 from textual.widgets import Header
 from textual.widgets._footer import FooterKey
 
 from storeadmin.screens.customer_search import CustomerSearchScreen
+from storeadmin.widgets import styles_cache_leak
 from support.ui import UiStore, make_app, wait_ready
 
 VISITS = 20
@@ -71,3 +76,35 @@ async def test_visiting_customers_does_not_grow_live_headers_or_footer_keys(
         assert live(Header) <= headers
         assert live(FooterKey) <= keys
     EARLIER.clear()
+
+
+async def test_visiting_customers_does_not_keep_the_lines_they_drew(ui_store: UiStore) -> None:
+    """Each widget's StylesCache holds the lines it last drew: Textual's lru_cache on
+    ``get_inner_outer`` kept up to 1,024 of them after their widgets were gone."""
+    EARLIER[:] = alive(StylesCache)
+    app = make_app(ui_store.url)
+    customers = [ui_store.alice, ui_store.bob, *ui_store.players]
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        for customer_id in customers[:3]:
+            await visit(pilot, customer_id)
+        caches = live(StylesCache)
+        for customer_id in customers[3:8]:  # a leak keeps ~100 caches per visit
+            await visit(pilot, customer_id)
+        for _ in range(100):  # the last screen may still be in a message in flight
+            if live(StylesCache) <= caches:
+                break
+            await pilot.pause(0.05)
+        assert live(StylesCache) <= caches
+    EARLIER.clear()
+
+
+def test_textual_still_keeps_styles_caches_alive() -> None:
+    """Why ``styles_cache_leak`` exists: when this fails, Textual fixed #6665 and the
+    module can go."""
+    cache = StylesCache()
+    styles_cache_leak.TEXTUAL_GET_INNER_OUTER(cache, Color(10, 20, 30), Color(40, 50, 60))
+    held = weakref.ref(cache)
+    del cache
+    gc.collect()
+    assert held() is not None
