@@ -31,6 +31,7 @@ import os
 import random
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from benchmarks.replay import RawReplayer, SqlCapture
 from benchmarks.timing import Stats, ratio
 from storeadmin.core.models import Page
 from storeadmin.data import SqlStoreService, open_sql_store
+from storeadmin.data.driver_read import DriverRead
 
 PAGE = 100
 COUNT_PASS = 30
@@ -94,11 +96,17 @@ class Counter:
         self._trace_fd: int | None = None
         self._trace_path = ""
         self._traced: list[Any] = []
+        self._driver_reads: weakref.WeakSet[DriverRead] = weakref.WeakSet()
 
     def _on_execute(self, *args: Any) -> None:
         statement = str(args[2]).lstrip().upper()
         if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
             self.statements += 1
+        # A DriverRead is one transaction that fires no ``begin`` event: count it at
+        # its first statement (BEGIN on SQLite).
+        if isinstance(args[0], DriverRead) and args[0] not in self._driver_reads:
+            self._driver_reads.add(args[0])
+            self.transactions += 1
 
     def _on_begin(self, _conn: Any) -> None:
         self.transactions += 1

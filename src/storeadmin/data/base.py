@@ -21,12 +21,17 @@ from storeadmin.core.errors import Conflict, Invalid, StoreError, Unavailable
 from storeadmin.core.text import redact_credentials
 from storeadmin.core.validation import validate_admin
 from storeadmin.data.dialect import is_sqlite
+from storeadmin.data.driver_read import DriverRead, Runner
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
 from storeadmin.data.schema import StoreSetting
 
 Reader = Session | Connection
 """What a read helper runs its Core statements on: ``read()``'s session or
 ``read_connection()``'s connection (both ``execute`` a Core select alike)."""
+
+PreparedReader = Reader | DriverRead
+"""What a read made only of prepared statements (``data.prepared``) runs on: any
+``Reader``, or ``driver_read()``'s ``DriverRead``."""
 
 
 def redact_text(text: str) -> str:
@@ -42,9 +47,9 @@ def checked_actor(actor: str) -> str:
         raise Invalid({"admin": str(error)}, f"--admin: {error}") from None
 
 
-def connection_of(reader: Reader) -> Connection:
-    """The Core connection a read runs on (a session's own, for ``Prepared`` statements)."""
-    return reader if isinstance(reader, Connection) else reader.connection()
+def connection_of(reader: PreparedReader) -> Runner:
+    """What a ``Prepared`` statement runs on for ``reader`` (a session's own connection)."""
+    return reader if isinstance(reader, Connection | DriverRead) else reader.connection()
 
 
 def _utc_now() -> datetime:
@@ -101,6 +106,19 @@ class ServiceBase:
             yield conn
 
     @contextmanager
+    def driver_read(self) -> Iterator[DriverRead]:
+        """A short read transaction on the pooled driver connection (``data.driver_read``):
+        for reads made only of prepared statements, where SQLAlchemy's per-statement
+        cost is most of the read's."""
+        with self._translate():
+            read = DriverRead(self._engine)
+            try:
+                yield read
+                read.commit()
+            finally:
+                read.close()
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction (``BEGIN IMMEDIATE`` on SQLite); commits or rolls back whole."""
         with (
@@ -117,6 +135,11 @@ class ServiceBase:
                 select(StoreSetting.value).where(StoreSetting.key == "currency")
             ).scalar_one_or_none()
             self._currency = value or "USD"
+        return self._currency
+
+    @property
+    def known_currency(self) -> str | None:
+        """The store's currency once a read has fetched it (``currency``), else None."""
         return self._currency
 
     def db_now(self, session: Reader) -> datetime:

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, Connection, DateTime, Row
+from sqlalchemy import JSON, DateTime, Row
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
+
+from storeadmin.data.driver_read import DriverRead, Runner
 
 _fromisoformat = datetime.fromisoformat
 
@@ -77,18 +79,21 @@ class Prepared:
         """The SQL text on ``dialect`` (for plans and tests)."""
         return self._compile(dialect).sql
 
-    def rows(self, conn: Connection, params: dict[str, Any]) -> Sequence[Row[Any]]:
-        """Run with ``params`` (by bind name) and fetch every row, as the driver gives it."""
+    def rows(self, conn: Runner, params: dict[str, Any]) -> Sequence[Row[Any] | Sequence[Any]]:
+        """Run with ``params`` (by bind name) and fetch every row, as the driver gives it
+        (on a ``DriverRead``: the driver's own rows, read by position only)."""
         return self._run(conn, self._compile(conn.dialect), params)
 
-    def values(self, conn: Connection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    def values(self, conn: Runner, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Run with ``params`` and read every row's values as the selected columns' types
         read them: datetimes aware UTC (``read_utc``), JSON loaded (``read_json``)."""
         compiled = self._compile(conn.dialect)
         return list(map(compiled.read_row, self._run(conn, compiled, params)))
 
     @staticmethod
-    def _run(conn: Connection, compiled: _Compiled, params: dict[str, Any]) -> Sequence[Row[Any]]:
+    def _run(
+        conn: Runner, compiled: _Compiled, params: dict[str, Any]
+    ) -> Sequence[Row[Any] | Sequence[Any]]:
         values = {**compiled.defaults, **params} if compiled.defaults else params
         for key, processor in compiled.processors.items():
             if key in values:
@@ -98,6 +103,8 @@ class Prepared:
             arguments = tuple(values[name] for name in compiled.names)
         else:
             arguments = {name: values[name] for name in compiled.names}
+        if isinstance(conn, DriverRead):
+            return conn.rows(compiled.sql, arguments)
         return conn.exec_driver_sql(compiled.sql, arguments).all()
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnClause,
-    Connection,
     Integer,
     Select,
     String,
@@ -39,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 
 from storeadmin.core.models import MatchKind, OrderStatus, SubscriptionStatus
+from storeadmin.data.driver_read import Runner
 from storeadmin.data.prepared import Prepared, read_utc
 from storeadmin.data.schema import CustomerRow, MetadataRow, OrderRow, SubscriptionRow
 from storeadmin.data.search.sql import EXACT_RANK
@@ -162,7 +162,7 @@ def has_lookups(kinds: Sequence[MatchKind], externals: Sequence[str], keys: int 
 
 
 def find_by_id(
-    conn: Connection,
+    conn: Runner,
     *,
     number: int | None,
     kinds: tuple[MatchKind, ...],

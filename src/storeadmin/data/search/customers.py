@@ -49,9 +49,10 @@ from storeadmin.core.models import CustomerSummary, MatchKind, Page
 from storeadmin.core.search_text import rank_near, search_key, wants_near_matches
 from storeadmin.data.base import Reader, connection_of
 from storeadmin.data.dialect import is_sqlite
+from storeadmin.data.driver_read import DriverRead, Runner
 from storeadmin.data.paging import decode_cursor, int_key
 from storeadmin.data.search.by_id import IdMatches, find_by_id, has_lookups
-from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of
+from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of, page_with_figures
 from storeadmin.data.search.sql import (
     EXACT_RANK,
     MAX_METADATA_KEYS,
@@ -129,13 +130,20 @@ class MetadataKeys:
 
     def get(self, session: Reader) -> list[str]:
         """The cached keys, or the keys read through ``session`` when stale."""
-        with self._lock:
-            if self._keys is not None and self._clock() - self._read_at < self._ttl:
-                return self._keys
+        fresh = self.peek()
+        if fresh is not None:
+            return fresh
         keys = metadata_keys(session)
         with self._lock:
             self._keys, self._read_at = keys, self._clock()
         return keys
+
+    def peek(self) -> list[str] | None:
+        """The cached keys while fresh, else None (nothing is read)."""
+        with self._lock:
+            if self._keys is not None and self._clock() - self._read_at < self._ttl:
+                return self._keys
+        return None
 
     def clear(self) -> None:
         """Forget the keys (after a metadata write)."""
@@ -144,6 +152,9 @@ class MetadataKeys:
 
 
 # ------------------------------------------------------------------ phases
+
+MAX_VALUE_CHARS = 1024
+"""Longer than any stored metadata value: such an input matches no value."""
 
 
 @dataclass(slots=True)
@@ -172,7 +183,7 @@ class _Search:
 
     def searchable_keys(self) -> list[str]:
         """Metadata keys to look the input up under; empty when no value can match."""
-        if len(self.text) > 1024:  # longer than any stored value
+        if len(self.text) > MAX_VALUE_CHARS:
             return []
         if self.meta_keys is None:
             cache_ = self.keys_cache
@@ -406,7 +417,7 @@ def search_customers(
         # only those, with its figures, when the input can only be an ID.
         ids = _lookup_ids(search, limit + 1)
         if ids is not None and id_shaped and (ids.exact or ids.meta):
-            return _id_page(search, ids, limit, now, currency)
+            return _page_of_ids(search.text, search.exact, ids, limit, now, currency)
     elif search.key:
         search.exact = _find_exact(search)
     # An ID-shaped input the ID phases matched is not a name: skip the name phases.
@@ -430,44 +441,80 @@ def _lookup_ids(search: _Search, want: int) -> IdMatches | None:
     """Run the exact and metadata lookups in one statement and record what the phases
     need: the exact matches, and the metadata matches when fewer than ``want`` (then all
     of them; more are read again by the metadata phase). None when nothing was run."""
-    forms = parse_id_forms(search.text)
-    externals = external_candidates(search.text)
-    keys: list[str] | None = search.searchable_keys()
-    if keys is not None and len(keys) > MAX_METADATA_KEYS:
-        keys = None  # too many to list: the lookup ignores keys
-    kinds = tuple(kind for kind, _ in forms)
-    if not has_lookups(kinds, externals, None if keys is None else len(keys)):
+    found = _find_ids(connection_of(search.session), search.text, search.searchable_keys(), want)
+    if found is None:
         search.exact, search._meta_rows = [], []
         return None
-    found = find_by_id(
-        connection_of(search.session),
-        number=forms[0][1] if forms else None,
-        kinds=kinds,
-        externals=externals,
-        text=search.text,
-        keys=keys,
-        want=want,
-    )
-    search.exact = [(rank, cid, _KIND_OF_RANK[rank], row) for rank, cid, row in found.exact]
+    search.exact = _exact_of(found)
     if len(found.meta) < want:
         search._meta_rows = list(found.meta)
     return found
 
 
-def _id_page(
-    search: _Search, found: IdMatches, limit: int, now: datetime, currency: str
+def _find_ids(runner: Runner, text: str, keys: list[str] | None, want: int) -> IdMatches | None:
+    """The exact and metadata matches of ``text`` (``search.by_id``), None when it asks
+    for no lookup at all."""
+    forms = parse_id_forms(text)
+    externals = external_candidates(text)
+    if keys is not None and len(keys) > MAX_METADATA_KEYS:
+        keys = None  # too many to list: the lookup ignores keys
+    kinds = tuple(kind for kind, _ in forms)
+    if not has_lookups(kinds, externals, None if keys is None else len(keys)):
+        return None
+    return find_by_id(
+        runner,
+        number=forms[0][1] if forms else None,
+        kinds=kinds,
+        externals=externals,
+        text=text,
+        keys=keys,
+        want=want,
+    )
+
+
+def _exact_of(found: IdMatches) -> list[tuple[int, int, MatchKind, Any]]:
+    return [(rank, cid, _KIND_OF_RANK[rank], row) for rank, cid, row in found.exact]
+
+
+def wants_id_page(query: str, cursor: str | None) -> bool:
+    """Whether ``query`` can only be an ID and this is its first page: ``id_page`` may
+    then answer it on a ``DriverRead``."""
+    return cursor is None and looks_like_id(canonical_query(query.strip()))
+
+
+def id_page(
+    reader: DriverRead,
+    query: str,
+    *,
+    limit: int,
+    now: datetime,
+    currency: str,
+    keys_cache: MetadataKeys,
+) -> Page[CustomerSummary] | None:
+    """The first page of an input that can only be an ID, when its ID lookups matched:
+    one prepared statement, figures included. None when they matched nothing (the name
+    phases then search) or the metadata keys are not cached (reading them is no prepared
+    statement): ``search_customers`` answers those."""
+    keys = keys_cache.peek()
+    text = canonical_query(query.strip())
+    if keys is None or not looks_like_id(text):
+        return None
+    found = _find_ids(reader, text, keys if len(text) <= MAX_VALUE_CHARS else [], limit + 1)
+    if found is None or not (found.exact or found.meta):
+        return None
+    return _page_of_ids(text, _exact_of(found), found, limit, now, currency)
+
+
+def _page_of_ids(
+    text: str,
+    exact: list[tuple[int, int, MatchKind, Any]],
+    found: IdMatches,
+    limit: int,
+    now: datetime,
+    currency: str,
 ) -> Page[CustomerSummary]:
     """An ID-shaped input's page: its exact then metadata matches, figures already read."""
-    hits = [
-        Hit(row, kind, {"p": "exact", "r": rank, "c": cid}) for rank, cid, kind, row in search.exact
-    ]
+    hits = [Hit(row, kind, {"p": "exact", "r": rank, "c": cid}) for rank, cid, kind, row in exact]
     hits += [Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
-    return page_of(
-        search.session,
-        search.text,
-        hits[: limit + 1],
-        limit,
-        now,
-        currency,
-        figures=(found.spent, found.subscribers),
-    )
+    spent, subscribers = found.spent, found.subscribers
+    return page_with_figures(text, hits[: limit + 1], limit, now, currency, spent, subscribers)

@@ -26,26 +26,33 @@ class Hit:
 
 
 def page_of(
-    session: Reader,
+    session: Reader, text: str, hits: list[Hit], limit: int, now: datetime, currency: str
+) -> Page[CustomerSummary]:
+    """The first ``limit`` hits as a page, with a cursor when there are more; their
+    figures (net spent, active subscriber) read in one statement."""
+    spent, subscribers = search_figures(session, [int(hit.row.id) for hit in hits[:limit]])
+    return page_with_figures(text, hits, limit, now, currency, spent, subscribers)
+
+
+def page_with_figures(
     text: str,
     hits: list[Hit],
     limit: int,
     now: datetime,
     currency: str,
-    figures: tuple[dict[int, int], set[int]] | None = None,
+    spent: dict[int, int],
+    subscribers: set[int],
 ) -> Page[CustomerSummary]:
-    """The first ``limit`` hits as a page, with a cursor when there are more; ``figures``
-    (net spent by customer id, active subscribers) when already read, else one statement."""
+    """``page_of`` with the figures already read (net spent by customer id, active
+    subscribers)."""
     shown = hits[:limit]
     next_cursor = None
     if len(hits) > limit and shown:
         next_cursor = encode_cursor(CURSOR_KIND, {"q": text, **shown[-1].resume})
     matches = [(hit.row, hit.kind) for hit in shown]
-    if figures is None:
-        items = summaries(session, matches, now, currency)
-    else:
-        items = _summaries(matches, *figures, now, currency)
-    return Page(items=items, next_cursor=next_cursor)
+    return Page(
+        items=_summaries(matches, spent, subscribers, now, currency), next_cursor=next_cursor
+    )
 
 
 def summaries(

@@ -1,0 +1,94 @@
+"""A read transaction on the pooled driver connection itself, for the hottest read.
+
+An exact-ID search is one indexed statement of ~25 µs on SQLite; through a SQLAlchemy
+``Connection`` it cost ~190 µs, ~90 of them SQLAlchemy's: the connection's transaction
+bookkeeping, ``BEGIN`` run as a statement of its own, and the execution context and
+result object of every statement. ``DriverRead`` takes the pooled DBAPI connection
+(the pool's checkout, pre-ping and connect set-up still apply), opens the transaction
+``ServiceBase.read()`` would (SQLite: ``BEGIN DEFERRED``; PostgreSQL: the driver's own
+READ COMMITTED transaction), runs compiled SQL on the cursor (``data.prepared``) and
+commits.
+
+What SQLAlchemy would still have done, it does too: the engine's ``before_cursor_execute``
+listeners see every statement, ``BEGIN`` included (with the ``DriverRead`` in place of
+the ``Connection`` argument, and no execution context); a driver error becomes
+SQLAlchemy's ``DBAPIError`` (so ``ServiceBase`` translates it as any other), and a lost
+connection is invalidated rather than handed back to the pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
+
+
+class DriverRead:
+    """One read transaction on a pooled DBAPI connection; ``close()`` hands it back."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect: Dialect = engine.dialect
+        self._error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        self._listeners = engine.dispatch.before_cursor_execute
+        try:
+            self._connection: PoolProxiedConnection = engine.raw_connection()
+            self._cursor = self._connection.cursor()
+        except self._error as error:
+            raise self._wrapped(error, None, None, None) from error
+        if self.dialect.name == "sqlite":
+            self._execute("BEGIN DEFERRED", ())
+
+    def rows(self, sql: str, arguments: Any) -> list[Sequence[Any]]:
+        """Run ``sql`` with driver-ready ``arguments``; every row, as the driver gives it."""
+        return self._execute(sql, arguments)
+
+    def commit(self) -> None:
+        """End the transaction."""
+        try:
+            self._connection.commit()
+        except self._error as error:
+            raise self._wrapped(error, None, None, None) from error
+
+    def close(self) -> None:
+        """Return the connection to the pool, which rolls back what is still open (and
+        invalidates a connection that cannot)."""
+        try:
+            self._cursor.close()
+        finally:
+            self._connection.close()
+
+    def _execute(self, sql: str, arguments: Any) -> list[Sequence[Any]]:
+        cursor = self._cursor
+        try:
+            for listener in self._listeners:
+                listener(self, cursor, sql, arguments, None, False)
+            cursor.execute(sql, arguments)
+            return cast(list[Sequence[Any]], cursor.fetchall() if cursor.description else [])
+        except self._error as error:
+            raise self._wrapped(error, sql, arguments, cursor) from error
+
+    def _wrapped(self, error: Exception, sql: str | None, arguments: Any, cursor: Any) -> Any:
+        """SQLAlchemy's wrapper for ``error`` (parameters hidden), the connection
+        invalidated when the error says it was lost."""
+        connection = getattr(self, "_connection", None)
+        lost = self.dialect.is_disconnect(error, connection, cursor)  # type: ignore[arg-type]
+        if lost and connection is not None:
+            connection.invalidate(error)
+        return DBAPIError.instance(
+            sql,
+            arguments,
+            error,
+            self._error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=self.dialect,
+        )
+
+
+Runner = Connection | DriverRead
+"""What a prepared statement runs on: a SQLAlchemy connection or a ``DriverRead``."""
