@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from storeadmin.data.engine import SQLITE_CACHE_KIB
+
 Statement = tuple[str, Any]
 """(SQL text, DBAPI parameters) exactly as handed to the cursor; ``COMMIT`` marks a commit."""
 
@@ -79,7 +81,7 @@ class RawReplayer:
                 "foreign_keys=ON",
                 "journal_mode=WAL",
                 "synchronous=NORMAL",
-                "cache_size=-65536",
+                f"cache_size=-{SQLITE_CACHE_KIB}",
                 "temp_store=MEMORY",
             ):
                 conn.execute(f"PRAGMA {pragma}")

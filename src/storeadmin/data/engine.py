@@ -19,6 +19,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 8192
+"""SQLite's page cache per connection: larger caches cost RSS without faster searches."""
 PG_CONNECT_TIMEOUT_S = 5
 PG_LOCK_TIMEOUT_MS = 5_000
 PG_STATEMENT_TIMEOUT_MS = 15_000
@@ -98,8 +100,7 @@ def _sqlite_engine(url: URL) -> Engine:
         pragmas = [f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "foreign_keys=ON"]
         if not memory and not read_only:
             pragmas += ["journal_mode=WAL", "synchronous=NORMAL"]
-        # 8 MiB page cache per connection: larger caches cost RSS without faster searches.
-        pragmas += ["cache_size=-8192", "temp_store=MEMORY"]
+        pragmas += [f"cache_size=-{SQLITE_CACHE_KIB}", "temp_store=MEMORY"]
         for pragma in pragmas:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()

@@ -5,18 +5,18 @@ phase and ``results`` makes the page (figures, cursor)."""
 
 from storeadmin.data.search.customers import (
     MetadataKeys,
+    id_input,
     id_page,
     phases_for,
     search_customers,
-    wants_id_page,
 )
 from storeadmin.data.search.results import summaries
 
 __all__ = [
     "MetadataKeys",
+    "id_input",
     "id_page",
     "phases_for",
     "search_customers",
     "summaries",
-    "wants_id_page",
 ]

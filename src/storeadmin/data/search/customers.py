@@ -476,30 +476,34 @@ def _exact_of(found: IdMatches) -> list[tuple[int, int, MatchKind, Any]]:
     return [(rank, cid, _KIND_OF_RANK[rank], row) for rank, cid, row in found.exact]
 
 
-def wants_id_page(query: str, cursor: str | None) -> bool:
-    """Whether ``query`` can only be an ID and this is its first page: ``id_page`` may
-    then answer it on a ``DriverRead``."""
-    return cursor is None and looks_like_id(canonical_query(query.strip()))
+def id_input(
+    query: str, cursor: str | None, keys_cache: MetadataKeys
+) -> tuple[str, list[str]] | None:
+    """What ``id_page`` answers: (the input, the metadata keys to look it up under) for
+    the first page of an input that can only be an ID, while the keys are cached
+    (reading them is no prepared statement); else None."""
+    if cursor is not None:
+        return None
+    text = canonical_query(query.strip())
+    keys = keys_cache.peek() if looks_like_id(text) else None
+    if keys is None:
+        return None
+    return text, keys if len(text) <= MAX_VALUE_CHARS else []
 
 
 def id_page(
     reader: DriverRead,
-    query: str,
+    wanted: tuple[str, list[str]],
     *,
     limit: int,
     now: datetime,
     currency: str,
-    keys_cache: MetadataKeys,
 ) -> Page[CustomerSummary] | None:
-    """The first page of an input that can only be an ID, when its ID lookups matched:
-    one prepared statement, figures included. None when they matched nothing (the name
-    phases then search) or the metadata keys are not cached (reading them is no prepared
-    statement): ``search_customers`` answers those."""
-    keys = keys_cache.peek()
-    text = canonical_query(query.strip())
-    if keys is None or not looks_like_id(text):
-        return None
-    found = _find_ids(reader, text, keys if len(text) <= MAX_VALUE_CHARS else [], limit + 1)
+    """The first page of ``id_input``'s input when its ID lookups matched: one prepared
+    statement, figures included. None when they matched nothing: the name phases then
+    search (``search_customers``)."""
+    text, keys = wanted
+    found = _find_ids(reader, text, keys, limit + 1)
     if found is None or not (found.exact or found.meta):
         return None
     return _page_of_ids(text, _exact_of(found), found, limit, now, currency)
