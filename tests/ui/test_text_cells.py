@@ -61,6 +61,17 @@ ROWS: list[tuple[str, tuple[Text, ...]]] = [
         ),
     ),
     ("4", (Text("plain Text, no style"), Text("x"), Text("9"), Text("d"), Text("e"))),
+    (
+        "5",
+        (
+            Text("left", justify="left", style="italic"),
+            Text("", style="dim"),
+            right("7.00 USD   "),
+            Text("centred", justify="center"),
+            Text("exactly8"),
+        ),
+    ),
+    ("6", (plain("trailing  "), Text(" "), Text("1", style="bold"), plain("日本語"), Text(""))),
 ]
 
 
@@ -96,11 +107,27 @@ async def test_the_fast_path_is_what_paints_the_body(monkeypatch: pytest.MonkeyP
         calls.append(1)
         return original(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("storeadmin.widgets.paged_table.render_text_line", counting)
+    monkeypatch.setattr("storeadmin.widgets.quick_draw.render_text_line", counting)
     app = TableApp(COLUMNS, ROWS)
     async with app.run_test(size=(120, 12)) as pilot:
         await pilot.pause()
         assert len(calls) >= len(ROWS) * len(COLUMNS)
+
+
+async def test_simple_cells_skip_the_wrapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-style cells that fit (most of a search page) are never wrapped."""
+    wrapped: list[str] = []
+    original = text_cells._wrapped_body
+
+    def counting(console: object, text: Text, inner: int) -> object:
+        wrapped.append(text.plain)
+        return original(console, text, inner)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text_cells, "_wrapped_body", counting)
+    app = TableApp(COLUMNS, ROWS[:1])
+    async with app.run_test(size=(120, 12)) as pilot:
+        await pilot.pause()
+    assert set(wrapped) == {" BANNED   SUB "}  # only the badges: a span per badge
 
 
 def test_a_cell_narrower_than_its_padding_is_left_to_the_data_table() -> None:

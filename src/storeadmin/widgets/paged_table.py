@@ -17,20 +17,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual._types import SegmentLines
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.strip import Strip
-from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from storeadmin.widgets.column_fit import ColumnSpec, cell_width, fit_columns, fitted_cell
-from storeadmin.widgets.text_cells import render_text_line
+from storeadmin.widgets.quick_draw import QuickDrawTable
 
 Row = tuple[str, Sequence[Text | str]]
 """A row key (stable id as a string) and its cells."""
@@ -39,7 +35,7 @@ PREFETCH_ROWS = 20
 """Ask for the next page when the cursor is this close to the last row."""
 
 
-class PagedTable(DataTable[Text | str]):
+class PagedTable(QuickDrawTable):
     """A row-cursor DataTable fed one keyset page at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,8 +92,6 @@ class PagedTable(DataTable[Text | str]):
         """Fitted tables: each column's widest loaded cell."""
         self._layout: list[tuple[int, int]] = []
         """Fitted tables: (column index, width) of the columns shown."""
-        self._cached_update_count = -1
-        """The DataTable ``_update_count`` its render caches were filled at."""
 
     # ------------------------------------------------------------ fitted columns
 
@@ -196,84 +190,6 @@ class PagedTable(DataTable[Text | str]):
         self.virtual_size = Size(
             width + self._row_label_column_width, self._total_row_height + header_height
         )
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Render, first dropping cached lines and cells of older contents.
-
-        The DataTable keys its line, row and cell caches by ``_update_count``, which
-        every added row or updated cell bumps, and keeps stale entries until its LRU
-        limits (1,000 lines and rows, 10,000 cells) push them out: megabytes per table
-        that no lookup can hit again (after each page appended, each refreshed row).
-        """
-        if self._update_count != self._cached_update_count:
-            self._cached_update_count = self._update_count
-            self._line_cache.clear()
-            self._row_render_cache.clear()
-            self._cell_render_cache.clear()
-            self._row_renderable_cache.clear()
-        return super().render_lines(crop)
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> SegmentLines:
-        """A body cell holding ``Text`` in a one-line row is rendered by
-        ``text_cells.render_text_line`` (the same segments, a fraction of the time);
-        headers, fixed cells, other cell types and taller rows the DataTable's way."""
-        if (
-            row_index < self.fixed_rows
-            or column_index < self.fixed_columns
-            or row_index < 0
-            or column_index < 0
-        ):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        cached = self._cell_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        row = self.rows.get(row_key)
-        cell = self._data[row_key].get(column_key) if row is not None else None
-        if row is None or row.height != 1 or not isinstance(cell, Text):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        pre_style = (
-            base_style + Style.from_meta({"row": row_index, "column": column_index})
-        ) + component_style
-        line = render_text_line(
-            self.app.console, cell, width, self.cell_padding, pre_style, post_style
-        )
-        if line is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        self._cell_render_cache[cache_key] = [line]
-        return [line]
 
     def _needs_measuring(self, key: RowKey) -> bool:
         row = self.rows.get(key)

@@ -6,10 +6,16 @@ and a search page's frame draws ~300 of them (the largest part of a keystroke's 
 time). For a ``Text`` in a one-line row the same segments come from wrapping the text
 once, padding the line and applying the two styles; ``tests/ui/test_text_cells.py``
 holds this to segment-for-segment equality with the DataTable's own rendering.
+
+Most cells are simpler still: one style, no spans, no tab, and narrower than the column
+(the table fits its columns to them). Their segments are known without wrapping
+(``_simple_body``): the text, then the spaces that fill the column, in the order Rich's
+justification puts them.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, JustifyMethod, OverflowMethod
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +40,40 @@ def render_text_line(
     inner = width - 2 * padding
     if inner < 1:
         return None
+    body = _simple_body(console, text, inner)
+    if body is None:
+        body = _wrapped_body(console, text, inner)
+    space = Segment(" " * padding) if padding else None
+    line = [space, *body, space] if space is not None else body
+    return list(Segment.apply_style(line, pre_style, post_style))
+
+
+def _simple_body(console: Console, text: Text, inner: int) -> list[Segment] | None:
+    """The body of a one-style, span-free, tab-free line that fits in ``inner`` cells, as
+    ``_wrapped_body`` makes it; None for any other text."""
+    plain = text.plain
+    if text.spans or "\t" in plain or "\n" in plain:
+        return None
+    justify = text.justify or DEFAULT_JUSTIFY
+    if justify == "right":
+        plain = plain.rstrip()
+    elif justify not in ("default", "left"):
+        return None
+    fill = inner - cell_len(plain)
+    if fill < 0:
+        return None
+    style = console.get_style(text.style) if text.style else Style.null()
+    if justify == "right":
+        return [Segment(" " * fill + plain, style)]
+    if justify == "left":
+        return [Segment(plain + " " * fill, style)]
+    if not plain:
+        style = Style.null()  # a style over no characters is no span: Rich drops it
+    return [Segment(plain, style), Segment(" " * fill)] if fill else [Segment(plain, style)]
+
+
+def _wrapped_body(console: Console, text: Text, inner: int) -> list[Segment]:
+    """The body of any one-line cell: wrapped, justified and padded the way Rich does."""
     tab_size = console.tab_size if text.tab_size is None else text.tab_size
     lines = text.wrap(
         console,
@@ -46,7 +86,4 @@ def render_text_line(
     # Joined as Text.__rich_console__ joins its lines: that turns a line's own style
     # (``plain(..., style="dim")``) into a span, which is how it gets rendered.
     first = Text("\n").join(lines[:1])
-    body = Segment.adjust_line_length(list(first.render(console, end="")), inner, pad=True)
-    space = Segment(" " * padding) if padding else None
-    line = [space, *body, space] if space is not None else body
-    return list(Segment.apply_style(line, pre_style, post_style))
+    return Segment.adjust_line_length(list(first.render(console, end="")), inner, pad=True)
