@@ -62,9 +62,11 @@ def servers(tab: str = "servers") -> RunBefore:
         await ui.wait_for_text(pilot, "Rust EU #1")
         await ui.wait_ready(pilot)
         # A fitted table re-creates its columns once a wider cell arrives (column_fit):
-        # let that refit paint before the shot (a loaded CI run caught the frame before).
+        # let that refit paint before the shot (a loaded CI run caught the frame before;
+        # a loaded local run, one with the servers' columns not yet measured).
         await pilot.pause(0.3)
         await ui.wait_ready(pilot)
+        await ui.wait_settled(pilot)
 
     return run_before
 

@@ -373,6 +373,18 @@ def screen_text(app: App[object]) -> str:
     return "\n".join("".join(lines[number]) for number in sorted(lines))
 
 
+async def wait_settled(pilot: Pilot[None], *, seconds: float = 5.0) -> None:
+    """Wait until two screenshots 0.1 s apart are the same: every late repaint (a
+    DataTable's idle column measuring, a refit) has been drawn."""
+    previous = pilot.app.export_screenshot()
+    for _ in range(int(seconds / 0.1)):
+        await pilot.pause(0.1)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
+
+
 async def wait_for_text(pilot: Pilot[None], text: str, *, seconds: float = 5.0) -> str:
     """Wait until ``text`` is on screen (a DataTable paints its new rows when idle);
     returns the screen text, which the caller asserts on."""
