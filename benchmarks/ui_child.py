@@ -7,10 +7,13 @@ With ``"writers": N`` the keystrokes are timed once more at the end while N writ
 processes (``benchmarks.ui_writers``) write to the same store (``keystroke_writes_*``);
 ``"keys_only": true`` skips the opens, paging and visits.
 
-"Shown" always means: the app state holds the new data AND one refresh has happened
-after it (``call_after_refresh``), so the frame with the data has been rendered.
-Key presses run as tasks so Pilot's own settling waits overlap the measurement
-instead of adding to it.
+"Shown" means the first frame rendered (the compositor's update, handed to the
+headless driver) in which the app state holds the new data: ``Probe`` checks each wait's
+condition as every frame is displayed. Until 2026-12-01 a wait ended at the first
+refresh after a 2 ms poll noticed the data, which on a busy event loop was often the
+frame after the one that painted it (up to ~20 ms late); each wait still ends that way,
+and the timings are taken at the painting frame. Key presses run as tasks so Pilot's
+own settling waits overlap the measurement instead of adding to it.
 """
 
 from __future__ import annotations
@@ -59,11 +62,26 @@ class TimedService:
 
 
 class Probe:
-    """Polls the app for a condition, tracking the largest DataTable on the way."""
+    """Waits for conditions, noting the first frame in which each holds, and tracks the
+    largest DataTable on the way."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
         self.max_rows = 0
+        self.painted_at = 0.0
+        """When the frame in which the last wait's condition first held was displayed."""
+        self.painted_cpu = 0.0
+        """The UI thread's CPU time (``thread_time``) at that moment."""
+        self._watched: Callable[[], bool] | None = None
+        display = app._display
+
+        def displayed(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if update is not None and self._watched is not None and self._watched():
+                self.painted_at, self.painted_cpu = perf_counter(), thread_time()
+                self._watched = None
+
+        app._display = displayed
 
     def table_rows(self) -> None:
         from textual.widgets import DataTable
@@ -72,8 +90,10 @@ class Probe:
             for table in screen.query(DataTable):
                 self.max_rows = max(self.max_rows, table.row_count)
 
-    async def until(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
-        """Wait for ``condition``, then for the next refresh (the frame showing it)."""
+    async def until(self, condition: Callable[[], bool], timeout: float = 30.0) -> float:
+        """Wait for ``condition``, then for the next refresh; return when the first frame
+        showing it was displayed (``painted_at``)."""
+        self._watched, self.painted_at = condition, 0.0
         deadline = perf_counter() + timeout
         while True:
             self.table_rows()
@@ -86,6 +106,10 @@ class Probe:
         self.app.call_after_refresh(painted.set)
         await asyncio.wait_for(painted.wait(), timeout)
         self.table_rows()
+        if self._watched is not None:  # no frame since it held (nothing had to change)
+            self.painted_at, self.painted_cpu = perf_counter(), thread_time()
+            self._watched = None
+        return self.painted_at
 
 
 async def _keystrokes(
@@ -120,8 +144,8 @@ async def _keystrokes(
                 return screen._shown_page is page
             return table.row_count == len(page.items)
 
-        await probe.until(shown)
-        ended, cpu_ended = perf_counter(), thread_time()
+        ended = await probe.until(shown)
+        cpu_ended = probe.painted_cpu
         await press
         search_started = [s for s in timed.searches[mark:] if s[0] == prefix][-1][1]
         totals.append(ended - started)
@@ -178,8 +202,7 @@ async def _open(
 ) -> float:
     started = perf_counter()
     app.open_customer(customer_id, tab=tab)
-    await probe.until(_details_ready(app, customer_id, tab, rows))
-    return perf_counter() - started
+    return await probe.until(_details_ready(app, customer_id, tab, rows)) - started
 
 
 async def _back(app: Any, probe: Probe) -> None:
@@ -197,8 +220,8 @@ async def _page_presses(app: Any, pilot: Any, probe: Probe, presses: int) -> lis
         loaded = table.dropped_rows + table.row_count
         started = perf_counter()
         press = asyncio.ensure_future(pilot.press("end"))
-        await probe.until(lambda n=loaded: table.dropped_rows + table.row_count > n)
-        times.append(perf_counter() - started)
+        painted = await probe.until(lambda n=loaded: table.dropped_rows + table.row_count > n)
+        times.append(painted - started)
         await press
         await asyncio.sleep(0.02)
     return times
