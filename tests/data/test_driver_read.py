@@ -71,6 +71,30 @@ def test_driver_errors_are_unavailable_and_the_connection_goes_back(
         assert read.rows("SELECT 1", {}) == [(1,)]
 
 
+def test_a_failed_begin_hands_the_connection_back(service: SqlStoreService) -> None:
+    """SQLite's BEGIN runs as the read opens; PostgreSQL's first statement fails here.
+    The error is kept (as a failed worker keeps it): its traceback must not hold the
+    connection checked out."""
+
+    def refuse(*args: Any) -> None:
+        if str(args[2]).startswith("BEGIN") or service.engine.dialect.name != "sqlite":
+            raise RuntimeError("refused by a listener")
+
+    event.listen(service.engine, "before_cursor_execute", refuse)
+    try:
+        with pytest.raises(RuntimeError, match="refused") as kept:
+            _read_one(service)
+    finally:
+        event.remove(service.engine, "before_cursor_execute", refuse)
+    assert checked_out(service) == 0
+    assert kept.tb is not None
+
+
+def _read_one(service: SqlStoreService) -> None:
+    with service.driver_read() as read:
+        read.rows("SELECT 1", {})
+
+
 def test_a_lost_connection_is_invalidated_and_the_next_read_reconnects(
     service: SqlStoreService,
 ) -> None:

@@ -21,17 +21,13 @@ from storeadmin.core.errors import Conflict, Invalid, StoreError, Unavailable
 from storeadmin.core.text import redact_credentials
 from storeadmin.core.validation import validate_admin
 from storeadmin.data.dialect import is_sqlite
-from storeadmin.data.driver_read import DriverRead, Runner
+from storeadmin.data.driver_read import DriverRead
 from storeadmin.data.engine import WRITE, describe_endpoint, redact_url
 from storeadmin.data.schema import StoreSetting
 
 Reader = Session | Connection
 """What a read helper runs its Core statements on: ``read()``'s session or
 ``read_connection()``'s connection (both ``execute`` a Core select alike)."""
-
-PreparedReader = Reader | DriverRead
-"""What a read made only of prepared statements (``data.prepared``) runs on: any
-``Reader``, or ``driver_read()``'s ``DriverRead``."""
 
 
 def redact_text(text: str) -> str:
@@ -47,9 +43,9 @@ def checked_actor(actor: str) -> str:
         raise Invalid({"admin": str(error)}, f"--admin: {error}") from None
 
 
-def connection_of(reader: PreparedReader) -> Runner:
-    """What a ``Prepared`` statement runs on for ``reader`` (a session's own connection)."""
-    return reader if isinstance(reader, Connection | DriverRead) else reader.connection()
+def connection_of(reader: Reader) -> Connection:
+    """The Core connection a read runs on (a session's own, for ``Prepared`` statements)."""
+    return reader if isinstance(reader, Connection) else reader.connection()
 
 
 def _utc_now() -> datetime:

@@ -101,8 +101,7 @@ class Customers(ServiceBase):
         if has_undecodable(query):
             raise Invalid({"query": f"the search {NOT_UTF8}"})
         currency, limit = self.known_currency, clamp_limit(limit)
-        wanted = id_input(query, cursor, self.metadata_keys) if currency is not None else None
-        if currency is not None and wanted is not None:
+        if currency is not None and (wanted := id_input(query, cursor, self.metadata_keys)):
             # An ID's page is one prepared statement: on the driver connection, half of
             # what it costs through SQLAlchemy (``data.driver_read``).
             with self.driver_read() as read:

@@ -37,11 +37,17 @@ class DriverRead:
         self._listeners = engine.dispatch.before_cursor_execute
         try:
             self._connection: PoolProxiedConnection = engine.raw_connection()
-            self._cursor = self._connection.cursor()
         except self._error as error:
             raise self._wrapped(error, None, None, None) from error
-        if self.dialect.name == "sqlite":
-            self._execute("BEGIN DEFERRED", ())
+        try:
+            self._cursor = self._connection.cursor()
+            if self.dialect.name == "sqlite":
+                self._execute("BEGIN DEFERRED", ())
+        except BaseException as error:
+            self._connection.close()  # back to the pool, never left checked out
+            if isinstance(error, self._error):
+                raise self._wrapped(error, None, None, None) from error
+            raise
 
     def rows(self, sql: str, arguments: Any) -> list[Sequence[Any]]:
         """Run ``sql`` with driver-ready ``arguments``; every row, as the driver gives it."""
