@@ -137,7 +137,9 @@ def test_head_revision_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(migrate.alembic_config())
-    assert script.get_heads() == [migrate.HEAD_REVISION]
+    assert script.get_heads() == [migrate.HEAD_REVISION], (
+        "a new migration: set storeadmin.data.migrate.HEAD_REVISION to its revision"
+    )
     assert migrate.HEAD_REVISION in migrate.shipped_revisions()
 
 
