@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event
 from storeadmin.core.models import CustomerSummary, MatchKind
 from storeadmin.data import SqlStoreService
 from storeadmin.data.search import customers as search_module
+from storeadmin.data.search import id_search as id_search_module
 from support import factories
 
 STEAM64 = "76561197960287930"
@@ -71,6 +72,7 @@ def test_exact_then_metadata_matches_page_on_as_before(
 ) -> None:
     # max_keys 1: more keys than that, so the metadata lookup ignores keys.
     monkeypatch.setattr(search_module, "MAX_METADATA_KEYS", max_keys)
+    monkeypatch.setattr(id_search_module, "MAX_METADATA_KEYS", max_keys)
     engine = service.engine
     owners = [factories.customer(engine, f"m{n}", external_id=f"m{n}") for n in range(3)]
     steam = factories.customer(engine, "Gabe", external_id=STEAM64)

@@ -37,8 +37,6 @@ reaches SQL as a bound parameter.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,12 +47,18 @@ from storeadmin.core.models import CustomerSummary, MatchKind, Page
 from storeadmin.core.search_text import rank_near, search_key, wants_near_matches
 from storeadmin.data.base import Reader, connection_of
 from storeadmin.data.dialect import is_sqlite
-from storeadmin.data.driver_read import DriverRead, Runner
 from storeadmin.data.paging import decode_cursor, int_key
-from storeadmin.data.search.by_id import IdMatches, find_by_id, has_lookups
-from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of, page_with_figures
+from storeadmin.data.search.by_id import IdMatches
+from storeadmin.data.search.id_search import (
+    KIND_OF_RANK,
+    MAX_VALUE_CHARS,
+    exact_of,
+    find_ids,
+    page_of_ids,
+)
+from storeadmin.data.search.metadata_keys import MetadataKeys
+from storeadmin.data.search.results import CURSOR_KIND, Hit, page_of
 from storeadmin.data.search.sql import (
-    EXACT_RANK,
     MAX_METADATA_KEYS,
     exact_sql,
     meta_sql,
@@ -81,9 +85,6 @@ from storeadmin.data.search.terms import (
 SUBSTRING_MIN_CHARS = 3
 """Below this, substring search would scan (a trigram index needs 3 characters)."""
 
-METADATA_KEYS_TTL_S = 60.0
-"""How long the distinct metadata keys are reused (other processes may add keys)."""
-
 MAX_EXCLUDED_IDS = 500
 """Up to this many earlier matches are left out of the name phases as a list of ids."""
 
@@ -108,53 +109,8 @@ NEAR_MAX_TRIGRAMS = 24
 """The input's first trigrams looked at for near matches (a longer input is no typo)."""
 
 _NAME_PHASES = ("prefix", "substring", "near")
-_KIND_OF_RANK = {rank: kind for kind, rank in EXACT_RANK.items()}
-
-# ------------------------------------------------------------------ metadata keys
-
-
-class MetadataKeys:
-    """The distinct metadata keys, read at most once per ``ttl`` seconds (thread-safe).
-
-    The service clears it after it replaces metadata; keys added by another process
-    show up within ``ttl``. A stale list only misses values under a brand-new key.
-    """
-
-    def __init__(
-        self, ttl: float = METADATA_KEYS_TTL_S, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._ttl, self._clock = ttl, clock
-        self._lock = threading.Lock()
-        self._keys: list[str] | None = None
-        self._read_at = 0.0
-
-    def get(self, session: Reader) -> list[str]:
-        """The cached keys, or the keys read through ``session`` when stale."""
-        fresh = self.peek()
-        if fresh is not None:
-            return fresh
-        keys = metadata_keys(session)
-        with self._lock:
-            self._keys, self._read_at = keys, self._clock()
-        return keys
-
-    def peek(self) -> list[str] | None:
-        """The cached keys while fresh, else None (nothing is read)."""
-        with self._lock:
-            if self._keys is not None and self._clock() - self._read_at < self._ttl:
-                return self._keys
-        return None
-
-    def clear(self) -> None:
-        """Forget the keys (after a metadata write)."""
-        with self._lock:
-            self._keys = None
-
 
 # ------------------------------------------------------------------ phases
-
-MAX_VALUE_CHARS = 1024
-"""Longer than any stored metadata value: such an input matches no value."""
 
 
 @dataclass(slots=True)
@@ -234,7 +190,7 @@ def _find_exact(search: _Search) -> list[tuple[int, int, MatchKind, Any]]:
         if cid not in best or rank < best[cid][0]:
             best[cid] = (rank, row)
     return sorted(
-        ((rank, cid, _KIND_OF_RANK[rank], row) for cid, (rank, row) in best.items()),
+        ((rank, cid, KIND_OF_RANK[rank], row) for cid, (rank, row) in best.items()),
         key=lambda e: (e[0], e[1]),
     )
 
@@ -417,7 +373,7 @@ def search_customers(
         # only those, with its figures, when the input can only be an ID.
         ids = _lookup_ids(search, limit + 1)
         if ids is not None and id_shaped and (ids.exact or ids.meta):
-            return _page_of_ids(search.text, search.exact, ids, limit, now, currency)
+            return page_of_ids(search.text, search.exact, ids, limit, now, currency)
     elif search.key:
         search.exact = _find_exact(search)
     # An ID-shaped input the ID phases matched is not a name: skip the name phases.
@@ -441,84 +397,11 @@ def _lookup_ids(search: _Search, want: int) -> IdMatches | None:
     """Run the exact and metadata lookups in one statement and record what the phases
     need: the exact matches, and the metadata matches when fewer than ``want`` (then all
     of them; more are read again by the metadata phase). None when nothing was run."""
-    found = _find_ids(connection_of(search.session), search.text, search.searchable_keys(), want)
+    found = find_ids(connection_of(search.session), search.text, search.searchable_keys(), want)
     if found is None:
         search.exact, search._meta_rows = [], []
         return None
-    search.exact = _exact_of(found)
+    search.exact = exact_of(found)
     if len(found.meta) < want:
         search._meta_rows = list(found.meta)
     return found
-
-
-def _find_ids(runner: Runner, text: str, keys: list[str] | None, want: int) -> IdMatches | None:
-    """The exact and metadata matches of ``text`` (``search.by_id``), None when it asks
-    for no lookup at all."""
-    forms = parse_id_forms(text)
-    externals = external_candidates(text)
-    if keys is not None and len(keys) > MAX_METADATA_KEYS:
-        keys = None  # too many to list: the lookup ignores keys
-    kinds = tuple(kind for kind, _ in forms)
-    if not has_lookups(kinds, externals, None if keys is None else len(keys)):
-        return None
-    return find_by_id(
-        runner,
-        number=forms[0][1] if forms else None,
-        kinds=kinds,
-        externals=externals,
-        text=text,
-        keys=keys,
-        want=want,
-    )
-
-
-def _exact_of(found: IdMatches) -> list[tuple[int, int, MatchKind, Any]]:
-    return [(rank, cid, _KIND_OF_RANK[rank], row) for rank, cid, row in found.exact]
-
-
-def id_input(
-    query: str, cursor: str | None, keys_cache: MetadataKeys
-) -> tuple[str, list[str]] | None:
-    """What ``id_page`` answers: (the input, the metadata keys to look it up under) for
-    the first page of an input that can only be an ID, while the keys are cached
-    (reading them is no prepared statement); else None."""
-    if cursor is not None:
-        return None
-    text = canonical_query(query.strip())
-    keys = keys_cache.peek() if looks_like_id(text) else None
-    if keys is None:
-        return None
-    return text, keys if len(text) <= MAX_VALUE_CHARS else []
-
-
-def id_page(
-    reader: DriverRead,
-    wanted: tuple[str, list[str]],
-    *,
-    limit: int,
-    now: datetime,
-    currency: str,
-) -> Page[CustomerSummary] | None:
-    """The first page of ``id_input``'s input when its ID lookups matched: one prepared
-    statement, figures included. None when they matched nothing: the name phases then
-    search (``search_customers``)."""
-    text, keys = wanted
-    found = _find_ids(reader, text, keys, limit + 1)
-    if found is None or not (found.exact or found.meta):
-        return None
-    return _page_of_ids(text, _exact_of(found), found, limit, now, currency)
-
-
-def _page_of_ids(
-    text: str,
-    exact: list[tuple[int, int, MatchKind, Any]],
-    found: IdMatches,
-    limit: int,
-    now: datetime,
-    currency: str,
-) -> Page[CustomerSummary]:
-    """An ID-shaped input's page: its exact then metadata matches, figures already read."""
-    hits = [Hit(row, kind, {"p": "exact", "r": rank, "c": cid}) for rank, cid, kind, row in exact]
-    hits += [Hit(row, MatchKind.METADATA, {"p": "meta", "c": row.id}) for row in found.meta]
-    spent, subscribers = found.spent, found.subscribers
-    return page_with_figures(text, hits[: limit + 1], limit, now, currency, spent, subscribers)
