@@ -101,18 +101,12 @@ class ServiceBase:
         with self._translate(), self._engine.connect() as conn, conn.begin():
             yield conn
 
-    @contextmanager
-    def driver_read(self) -> Iterator[DriverRead]:
-        """A short read transaction on the pooled driver connection (``data.driver_read``):
-        for reads made only of prepared statements, where SQLAlchemy's per-statement
-        cost is most of the read's."""
-        with self._translate():
-            read = DriverRead(self._engine)
-            try:
-                yield read
-                read.commit()
-            finally:
-                read.close()
+    def driver_read(self) -> DriverRead:
+        """A short read transaction on the pooled driver connection (``data.driver_read``),
+        as a context manager: for reads made only of prepared statements, where
+        SQLAlchemy's per-statement cost is most of the read's. Errors are translated as
+        in every other read."""
+        return DriverRead(self._engine, self.store_error)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -156,19 +150,26 @@ class ServiceBase:
     def _translate(self) -> Iterator[None]:
         try:
             yield
-        except StoreError:
-            raise
-        except IntegrityError as error:
-            raise Conflict(
+        except Exception as error:
+            translated = self.store_error(error)
+            if translated is None:
+                raise
+            raise translated from error
+
+    def store_error(self, error: Exception) -> StoreError | None:
+        """The ``StoreError`` a driver or SQLAlchemy error means (None: not one of them)."""
+        if isinstance(error, StoreError):
+            return None
+        if isinstance(error, IntegrityError):
+            return Conflict(
                 "that change clashes with data saved meanwhile (a duplicate or a replay); "
                 "nothing was saved — reload"
-            ) from error
-        except (OperationalError, DBAPIError) as error:
-            raise Unavailable(self._describe(error)) from error
-        except SQLAlchemyError as error:
-            raise Unavailable(
-                f"database error: {redact_text(str(error).splitlines()[0])}"
-            ) from error
+            )
+        if isinstance(error, OperationalError | DBAPIError):
+            return Unavailable(self._describe(error))
+        if isinstance(error, SQLAlchemyError):
+            return Unavailable(f"database error: {redact_text(str(error).splitlines()[0])}")
+        return None
 
     def _describe(self, error: DBAPIError) -> str:
         """One clear line, with the endpoint and without any password."""

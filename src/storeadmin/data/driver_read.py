@@ -18,25 +18,59 @@ connection is invalidated rather than handed back to the pool.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, cast
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import PoolProxiedConnection
 
+Translate = Callable[[Exception], Exception | None]
+"""How a store turns an error into the one its callers see (``ServiceBase.store_error``)."""
+
 
 class DriverRead:
-    """One read transaction on a pooled DBAPI connection; ``close()`` hands it back."""
+    """One read transaction on a pooled DBAPI connection, as a context manager: it is
+    checked out and begun on entry, committed (unless the block raised) and handed back
+    on exit. ``translate`` turns an error into the one to raise (None: raise it as is)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, translate: Translate | None = None) -> None:
         self.engine = engine
         self.dialect: Dialect = engine.dialect
         self._error: type[Exception] = engine.dialect.loaded_dbapi.Error
         self._listeners = engine.dispatch.before_cursor_execute
+        self._translate = translate
+
+    def __enter__(self) -> DriverRead:
         try:
-            self._connection: PoolProxiedConnection = engine.raw_connection()
+            self._open()
+        except Exception as error:
+            self._raise(error)
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        try:
+            if error is None:
+                self.commit()
+        except Exception as failed:
+            self.close()
+            self._raise(failed)
+        self.close()
+        if isinstance(error, Exception) and self._translate is not None:
+            translated = self._translate(error)
+            if translated is not None:
+                raise translated from error
+
+    def _raise(self, error: Exception) -> NoReturn:
+        translated = self._translate(error) if self._translate is not None else None
+        if translated is None:
+            raise error
+        raise translated from error
+
+    def _open(self) -> None:
+        try:
+            self._connection: PoolProxiedConnection = self.engine.raw_connection()
         except self._error as error:
             raise self._wrapped(error, None, None, None) from error
         try:
