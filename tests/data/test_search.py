@@ -158,6 +158,7 @@ def test_external_id_in_any_form(service: SqlStoreService) -> None:
         STEAM2,
         STEAM3,
         f"https://steamcommunity.com/profiles/{STEAM64}/",
+        f"https://steamcommunity.com/profiles/{STEAM64}/?l=english",  # as copied from a browser
         f"  {STEAM64}  ",
     ):
         results = service.search_customers(form).items

@@ -48,6 +48,8 @@ KNOWN = "76561198006409530"  # STEAM_0:0:23071901 / [U:1:46143802]
         (f"http://www.steamcommunity.com/profiles/{KNOWN}/", KNOWN),
         (f"steamcommunity.com/profiles/{KNOWN}", KNOWN),
         (f"HTTPS://SteamCommunity.com/profiles/{KNOWN}", KNOWN),
+        (f"https://steamcommunity.com/profiles/{KNOWN}/?l=english", KNOWN),
+        (f"https://steamcommunity.com/profiles/{KNOWN}#comments", KNOWN),
     ],
 )
 def test_steam_accepted(text: str, expected: str) -> None:

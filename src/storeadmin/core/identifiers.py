@@ -38,7 +38,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _STEAM2 = re.compile(r"STEAM_([01]):([01]):([0-9]{1,10})", re.IGNORECASE)
 _STEAM3 = re.compile(r"\[U:1:([0-9]{1,10})\]|U:1:([0-9]{1,10})", re.IGNORECASE)
 _STEAM_URL = re.compile(
-    r"(?:https?://)?(?:www\.)?steamcommunity\.com/(profiles|id)/([^/?#]*)/?",
+    r"(?:https?://)?(?:www\.)?steamcommunity\.com/(profiles|id)/([^/?#]*)/?(?:[?#]\S*)?",
     re.IGNORECASE,
 )
 _UUID_UNDASHED = re.compile(r"[0-9a-fA-F]{32}")
