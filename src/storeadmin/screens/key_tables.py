@@ -199,7 +199,7 @@ DETAILS_KEYS = KeyTable(
     ),
     help=(
         HelpRow(tuple(key.name for key in _TAB_KEYS),
-                ("switch tab: inventory, orders, subscriptions, metadata, audit",), sep=" "),
+                ("switch tab: inventory, orders, subscriptions, metadata, history",), sep=" "),
         HelpRow(("back",), ("back to the search, query and row kept",)),
         HelpRow(("reload",), ("reload",)),
         HelpRow(("open",), ("details of the order / subscription under the cursor",)),
