@@ -248,6 +248,10 @@ def test_search_nothing_found(capsys: pytest.CaptureFixture[str], shop: Shop) ->
     assert "no customers match 'zzzznobody'" in err
     code, out, err = run(capsys, "customers", "search", "zzzznobody", "--json", "--db", shop.url)
     assert (code, json.loads(out), err) == (0, [], "")
+    link = "https://steamcommunity.com/id/gabelogannewell"
+    code, out, err = run(capsys, "customers", "search", link, "--db", shop.url)
+    assert (code, out) == (0, "")
+    assert "paste the 7656119" in err
 
 
 def test_search_limit_says_there_is_more(capsys: pytest.CaptureFixture[str], shop: Shop) -> None:

@@ -79,6 +79,8 @@ def test_inputs_that_can_only_be_ids() -> None:
         "sub 3",
         "customer 7",
         f"https://steamcommunity.com/profiles/{STEAM64}/",
+        f"steamcommunity.com/profiles/{STEAM64}",
+        "www.steamcommunity.com/id/someone",
     ):
         assert looks_like_id(text), text
     # Could be a name: bare short digits, one-letter and glued prefixes, words.

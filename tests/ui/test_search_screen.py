@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from storeadmin.app import StoreAdminApp
 from storeadmin.core.errors import Unavailable
+from storeadmin.core.identifiers import VANITY_LINK_SEARCH
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, Platform, StoreInfo
 from storeadmin.core.money import Money
 from storeadmin.screens import customer_search
@@ -100,6 +101,10 @@ async def test_banned_badge_and_no_match_message(ui_store: UiStore) -> None:
         await search(pilot, "zzzz")
         assert results(pilot).row_count == 0
         assert status(pilot) == "No customer matches “zzzz”"
+        # A custom-name Steam link holds no ID: say what to paste instead.
+        await search(pilot, "https://steamcommunity.com/id/gabelogannewell/")
+        assert status(pilot) == VANITY_LINK_SEARCH
+        assert len(VANITY_LINK_SEARCH) <= 76  # one status line at 80 columns
 
 
 async def test_paging_loads_more_rows_at_the_bottom(

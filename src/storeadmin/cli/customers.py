@@ -19,7 +19,7 @@ from storeadmin.cli.common import EXIT_OK, open_store, print_json
 from storeadmin.cli.jsonable import to_jsonable
 from storeadmin.config import Settings
 from storeadmin.core.errors import Invalid, NotFound
-from storeadmin.core.identifiers import profile_url
+from storeadmin.core.identifiers import VANITY_LINK_SEARCH, is_vanity_steam_link, profile_url
 from storeadmin.core.models import (
     CustomerSummary,
     GameServer,
@@ -272,7 +272,8 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print_json(list(page.items))
         return EXIT_OK
     if not page.items:
-        render.note(f"no customers match {args.query!r}")
+        vanity = is_vanity_steam_link(args.query)
+        render.note(VANITY_LINK_SEARCH if vanity else f"no customers match {args.query!r}")
         return EXIT_OK
     render.console().print(render.search_table(page.items))
     if page.has_more:

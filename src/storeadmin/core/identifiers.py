@@ -23,6 +23,13 @@ STEAM_ID64_BASE = 76561197960265728
 STEAM_ID64_MIN = STEAM_ID64_BASE + 1
 STEAM_ID64_MAX = STEAM_ID64_BASE + 0xFFFFFFFF
 _STEAM_HINT = "a SteamID64 has 17 digits and starts with 7656119"
+_VANITY_LINK = (
+    "steamcommunity.com/id/ links use a custom name that cannot be checked offline; paste "
+    "the SteamID64 instead (open the profile and copy the 7656119… number, e.g. from "
+    "steamid.io)"
+)
+VANITY_LINK_SEARCH = "No SteamID64 in a steamcommunity.com/id/ link: paste the 7656119… number"
+"""What a search for a custom-name Steam link says (one line, 80 columns)."""
 
 DISCORD_EPOCH_MS = 1420070400000
 """Discord snowflake epoch: 2015-01-01T00:00:00Z in Unix milliseconds."""
@@ -103,11 +110,7 @@ def parse_steam_id(text: str) -> str:
     if url is not None:
         kind, rest = url.group(1).lower(), url.group(2)
         if kind == "id":
-            raise ValueError(
-                "steamcommunity.com/id/ links use a custom name that cannot be checked "
-                "offline; paste the SteamID64 instead (open the profile and copy the "
-                "7656119… number, e.g. from steamid.io)"
-            )
+            raise ValueError(_VANITY_LINK)
         return _steam_from_id64(rest)
     steam2 = _STEAM2.fullmatch(cleaned)
     if steam2 is not None:
@@ -220,6 +223,13 @@ def canonical_external_id(platform: Platform, text: str) -> str:
     if kind is Platform.XBOX:
         return parse_xuid(text)
     return parse_other_id(text)
+
+
+def is_vanity_steam_link(text: str) -> bool:
+    """Whether ``text`` is a steamcommunity.com/id/<name> link: a custom name, which no
+    offline check can turn into a SteamID64."""
+    url = _STEAM_URL.fullmatch(text.strip(" "))
+    return url is not None and url.group(1).lower() == "id"
 
 
 def identifier_candidates(text: str) -> list[tuple[Platform, str]]:

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from storeadmin.core.identifiers import VANITY_LINK_SEARCH, is_vanity_steam_link
 from storeadmin.core.models import CustomerSummary, MatchKind, Page, StoreInfo
 from storeadmin.core.text import display_safe
 from storeadmin.screens.key_tables import SEARCH_KEYS
@@ -246,7 +247,8 @@ class CustomerSearchScreen(ReportsWorkerFailures, Screen[None]):
         query = self._shown_query or ""
         if loaded == 0:
             shown = display_safe(query, max_length=60)
-            self._set_status(f"No customer matches “{shown}”")
+            vanity = is_vanity_steam_link(query)
+            self._set_status(VANITY_LINK_SEARCH if vanity else f"No customer matches “{shown}”")
             return
         noun = "customer" if loaded == 1 else "customers"
         if page.total is not None and page.total > loaded:

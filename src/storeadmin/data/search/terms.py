@@ -57,7 +57,7 @@ _ID_ONLY = re.compile(
     r"[0-9]{16,20}"  # XUID (16), SteamID64 (17), Discord snowflake (17-20)
     r"|[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # UUID
     r"|STEAM_[01]:[01]:[0-9]{1,10}|\[?U:1:[0-9]{1,10}\]?"  # SteamID2 / SteamID3
-    r"|https?://steamcommunity\.com/\S*"
+    r"|(?:https?://)?(?:www\.)?steamcommunity\.com/\S*"
     # Prefixed IDs, the word set apart ("order 12", "sub #3"): "order66" may be a name.
     r"|(?:#|(?:order|sub|subscription|cust|customer)(?:\s+#?|\s*#)\s*)[0-9]+"
     r")$",
